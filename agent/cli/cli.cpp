@@ -1,0 +1,64 @@
+#include "agent/cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "agent/cli/commands.h"
+#include "agent/version.h"
+
+namespace pgposture {
+namespace {
+
+std::string VersionLine() { return std::string("pgposture ") + kVersion + " (" + kGitRevision + ")"; }
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  CLI::App app{"pgposture: audits the production posture of PostgreSQL databases"};
+  app.set_version_flag("--version", VersionLine());
+  app.require_subcommand(1);
+
+  std::string run_config;
+  std::optional<std::string> run_log_level;
+  CLI::App* run = app.add_subcommand("run", "Run the agent: collect on schedule and serve metrics");
+  run->add_option("--config", run_config, "Configuration file (YAML)")->required()->check(CLI::ExistingFile);
+  run->add_option("--log-level", run_log_level, "Overrides agent.log_level")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+
+  CheckOptions check_options;
+  CLI::App* check =
+      app.add_subcommand("check", "Collect once, print a report; exit 1 when required checks fail");
+  auto* config_option = check->add_option("--config", check_options.config_path, "Configuration file (YAML)");
+  auto* dsn_option =
+      check->add_option("--dsn", check_options.dsn, "libpq connection string or URI of one cluster");
+  config_option->excludes(dsn_option);
+  check
+      ->add_flag("--all-databases", check_options.all_databases,
+                 "With --dsn: every connectable database, not only the DSN's")
+      ->needs(dsn_option);
+  check->add_option("--format", check_options.format, "Report format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  check
+      ->add_option("--require", check_options.require, "Required maturity level for every database (CI gate)")
+      ->check(CLI::IsMember({"prototyping", "collaborating", "production", "enterprise"}));
+
+  app.add_subcommand("version", "Print the version and git revision");
+
+  try {
+    app.parse(argc, argv);
+    if (check->parsed() && check_options.config_path.empty() && check_options.dsn.empty()) {
+      throw CLI::RequiredError("check needs --config FILE or --dsn DSN");
+    }
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (run->parsed()) return RunDaemon(run_config, run_log_level);
+  if (check->parsed()) return RunCheck(check_options);
+  std::cout << VersionLine() << "\n";
+  return kExitOk;
+}
+
+}  // namespace pgposture

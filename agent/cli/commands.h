@@ -1,0 +1,30 @@
+// The subcommands behind the command line.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace pgposture {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitChecksFailed = 1;
+inline constexpr int kExitCollectionFailed = 2;
+inline constexpr int kExitUsage = 64;  // EX_USAGE
+
+struct CheckOptions {
+  std::string config_path;
+  std::string dsn;
+  bool all_databases = false;
+  std::string format = "text";
+  /// Overrides every environment's required level.
+  std::optional<std::string> require;
+};
+
+/// One collection cycle, a report on stdout; exit code per RunCli().
+int RunCheck(const CheckOptions& options);
+
+/// The daemon: collects on schedule and serves the metrics endpoint until
+/// SIGTERM or SIGINT.
+int RunDaemon(const std::string& config_path, const std::optional<std::string>& log_level);
+
+}  // namespace pgposture

@@ -1,0 +1,129 @@
+#include "agent/collect/audited_database.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+
+#include "agent/collect/discovery.h"
+#include "agent/collect/password_file.h"
+#include "collectors/collector_runner.h"
+
+namespace pgposture {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr std::chrono::seconds kMaxBackoff{60};
+
+google::protobuf::Timestamp ToTimestamp(std::chrono::system_clock::time_point time) {
+  return TimeUtil::NanosecondsToTimestamp(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
+}
+
+google::protobuf::Duration SinceTimestamp(std::chrono::system_clock::time_point started) {
+  return TimeUtil::NanosecondsToDuration(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now() - started)
+          .count());
+}
+
+}  // namespace
+
+std::string DatabaseResourceName(const std::string& target, const std::string& database) {
+  return "targets/" + target + "/databases/" + database;
+}
+
+AuditedDatabase::AuditedDatabase(std::string name)
+    : name_(std::move(name)),
+      cluster_collectors_(MakeCollectors(Scope::kCluster)),
+      database_collectors_(MakeCollectors(Scope::kDatabase)) {}
+
+std::shared_ptr<v1::DatabasePosture> AuditedDatabase::StartPosture(const CollectionContext& context) const {
+  auto posture = std::make_shared<v1::DatabasePosture>();
+  posture->set_name(DatabaseResourceName(context.target->name, name_));
+  posture->set_target(context.target->name);
+  posture->set_database(name_);
+  posture->set_environment(context.target->environment);
+  posture->mutable_labels()->insert(context.target->labels.begin(), context.target->labels.end());
+  return posture;
+}
+
+void AuditedDatabase::Connect(const CollectionContext& context) {
+  if (session_ && session_->is_open()) return;
+  session_.reset();
+  std::optional<std::string> password;
+  if (!context.target->password_file.empty()) password = ReadPasswordFile(context.target->password_file);
+  session_ = std::make_unique<Session>(AgentConnInfo(context.target->dsn, name_, password, context.limits));
+}
+
+CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool primary, bool discover) {
+  const auto started = std::chrono::system_clock::now();
+  if (context.backoff && consecutive_failures_ > 0 && Clock::now() < next_connect_) {
+    // Still backing off: report the failure that caused it, without a new try.
+    return StaleResult(context, last_failure_, started);
+  }
+  const Clock::time_point deadline = Clock::now() + context.timeout;
+  CollectionResult result;
+  result.database = StartPosture(context);
+  bool expired = false;
+  try {
+    Connect(context);
+    session_->ResetRoundTrips();
+    DeadlineWatcher::Guard guard(*context.watcher, *session_, deadline);
+    try {
+      if (primary) {
+        result.cluster = std::make_shared<v1::DatabasePosture>();
+        RunCollectors(cluster_collectors_, *session_, *result.cluster);
+      }
+      RunCollectors(database_collectors_, *session_, *result.database);
+      if (discover) result.discovered = DiscoverDatabases(*session_);
+    } catch (const std::exception&) {
+      expired = guard.expired();
+      throw;
+    }
+  } catch (const std::exception& error) {
+    session_.reset();
+    const Failure failure = ClassifyFailure(error, expired);
+    RecordFailure(failure);
+    return StaleResult(context, failure, started);
+  }
+
+  v1::CollectionInfo& info = *result.database->mutable_collection();
+  *info.mutable_collected_at() = ToTimestamp(started);
+  *info.mutable_last_success_at() = info.collected_at();
+  *info.mutable_duration() = SinceTimestamp(started);
+  info.set_server_version_num(session_->server_version_num());
+  info.set_round_trips(session_->round_trips());
+  consecutive_failures_ = 0;
+  last_good_ = result.database;
+  result.ok = true;
+  return result;
+}
+
+CollectionResult AuditedDatabase::MarkFailed(const CollectionContext& context, v1::ErrorClass error_class,
+                                             const std::string& message) {
+  const auto started = std::chrono::system_clock::now();
+  return StaleResult(context, {error_class, message}, started);
+}
+
+void AuditedDatabase::RecordFailure(const Failure& failure) {
+  last_failure_ = failure;
+  ++consecutive_failures_;
+  const int doublings = std::min(consecutive_failures_ - 1, 6);
+  next_connect_ =
+      Clock::now() + std::min<std::chrono::seconds>(std::chrono::seconds(1LL << doublings), kMaxBackoff);
+}
+
+CollectionResult AuditedDatabase::StaleResult(const CollectionContext& context, const Failure& failure,
+                                              std::chrono::system_clock::time_point started) const {
+  CollectionResult result;
+  result.database = last_good_ ? std::make_shared<v1::DatabasePosture>(*last_good_) : StartPosture(context);
+  v1::CollectionInfo& info = *result.database->mutable_collection();
+  *info.mutable_collected_at() = ToTimestamp(started);
+  *info.mutable_duration() = SinceTimestamp(started);
+  info.set_stale(true);
+  info.set_error(failure.message);
+  info.set_error_class(failure.error_class);
+  return result;
+}
+
+}  // namespace pgposture

@@ -1,0 +1,73 @@
+#include "agent/collect/audited_target.h"
+
+#include <set>
+
+#include "agent/eval/evaluator.h"
+
+namespace pgposture {
+
+std::string PrimaryDatabase(const TargetConfig& target) {
+  if (!target.all_databases && !target.databases.empty()) return target.databases.front();
+  for (const char* keyword : {"dbname", "user"}) {
+    std::string value = ConnInfoValue(target.dsn, keyword);
+    if (!value.empty()) return value;
+  }
+  return "postgres";
+}
+
+AuditedTarget::AuditedTarget(TargetConfig config)
+    : config_(std::move(config)), primary_(PrimaryDatabase(config_)) {}
+
+AuditedDatabase& AuditedTarget::Database(const std::string& name) {
+  std::unique_ptr<AuditedDatabase>& slot = databases_[name];
+  if (!slot) slot = std::make_unique<AuditedDatabase>(name);
+  return *slot;
+}
+
+std::vector<std::string> AuditedTarget::DatabasesAfter(const CollectionResult& primary) const {
+  std::vector<std::string> names = config_.all_databases ? primary.discovered : config_.databases;
+  names.erase(std::remove(names.begin(), names.end(), primary_), names.end());
+  return names;
+}
+
+void AuditedTarget::CollectCycle(const CollectionContext& context, WorkPool& pool, TaskGroup& group,
+                                 SnapshotStore& store) {
+  CollectionResult primary = Database(primary_).Collect(context, true, config_.all_databases);
+  if (!primary.ok) {
+    const std::string why =
+        "not collected: primary database " + primary_ + " failed: " + primary.database->collection().error();
+    const v1::ErrorClass error_class = primary.database->collection().error_class();
+    for (auto& [name, database] : databases_) {
+      if (name != primary_) Publish(database->MarkFailed(context, error_class, why), context, store);
+    }
+    Publish(std::move(primary), context, store);
+    return;
+  }
+
+  cluster_ = primary.cluster;
+  const std::vector<std::string> others = DatabasesAfter(primary);
+  std::set<std::string> current(others.begin(), others.end());
+  current.insert(primary_);
+  for (auto it = databases_.begin(); it != databases_.end();) {
+    it = current.count(it->first) ? std::next(it) : databases_.erase(it);
+  }
+  store.Retain(config_.name, current);
+  Publish(std::move(primary), context, store);
+
+  for (const std::string& name : others) {
+    AuditedDatabase* database = &Database(name);
+    group.Add();
+    pool.Submit([this, database, &context, &group, &store] {
+      if (!context.stopping->load()) Publish(database->Collect(context, false, false), context, store);
+      group.Done();
+    });
+  }
+}
+
+void AuditedTarget::Publish(CollectionResult result, const CollectionContext& context,
+                            SnapshotStore& store) const {
+  Evaluate(MergedPosture({cluster_, result.database}), context.required_level, *result.database);
+  store.Publish({cluster_, std::move(result.database)});
+}
+
+}  // namespace pgposture

@@ -1,0 +1,43 @@
+// One target (a cluster) under audit: its databases and cluster-wide facts.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "agent/collect/audited_database.h"
+#include "agent/collect/work_pool.h"
+#include "agent/state/snapshot_store.h"
+
+namespace pgposture {
+
+class AuditedTarget {
+ public:
+  explicit AuditedTarget(TargetConfig config);
+
+  /// One cycle: collects the primary database (with the cluster-wide facts
+  /// and discovery) in the calling thread, then queues the target's other
+  /// databases on `pool` under `group`. Every database's snapshot is
+  /// published to `store` as soon as it is done. When the primary database
+  /// fails, the others are not tried: they share its server, and each would
+  /// only wait out the same timeout.
+  void CollectCycle(const CollectionContext& context, WorkPool& pool, TaskGroup& group, SnapshotStore& store);
+
+  const TargetConfig& config() const { return config_; }
+
+ private:
+  AuditedDatabase& Database(const std::string& name);
+  void Publish(CollectionResult result, const CollectionContext& context, SnapshotStore& store) const;
+  std::vector<std::string> DatabasesAfter(const CollectionResult& primary) const;
+
+  TargetConfig config_;
+  std::string primary_;
+  std::map<std::string, std::unique_ptr<AuditedDatabase>> databases_;
+  std::shared_ptr<const v1::DatabasePosture> cluster_;
+};
+
+/// The database a target connects to first: the first listed one, else the
+/// DSN's own (libpq's default being the user name).
+std::string PrimaryDatabase(const TargetConfig& target);
+
+}  // namespace pgposture

@@ -1,0 +1,50 @@
+#include "agent/collect/failure.h"
+
+#include <pqxx/except>
+
+namespace pgposture {
+namespace {
+
+bool Contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
+
+// libpq messages span lines ("connection to server ... failed: FATAL: ...\n");
+// logs and metrics want one line.
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  return text;
+}
+
+v1::ErrorClass ClassOfConnectionMessage(const std::string& message) {
+  if (Contains(message, "password authentication failed") ||
+      Contains(message, "is not permitted to log in") || Contains(message, "no password supplied") ||
+      Contains(message, "does not exist") || Contains(message, "authentication failed")) {
+    return v1::ERROR_CLASS_AUTH;
+  }
+  if (Contains(message, "too many clients") || Contains(message, "remaining connection slots")) {
+    return v1::ERROR_CLASS_TOO_MANY_CONNECTIONS;
+  }
+  if (Contains(message, "SSL") || Contains(message, "certificate")) return v1::ERROR_CLASS_TLS;
+  if (Contains(message, "timeout expired")) return v1::ERROR_CLASS_TIMEOUT;
+  return v1::ERROR_CLASS_CONNECT;
+}
+
+}  // namespace
+
+Failure ClassifyFailure(const std::exception& error, bool deadline_expired) {
+  const std::string message = OneLine(error.what());
+  if (deadline_expired)
+    return {v1::ERROR_CLASS_TIMEOUT, "deadline exceeded: the server did not answer in time"};
+  if (const auto* own = dynamic_cast<const CollectionError*>(&error)) return {own->error_class(), message};
+  if (dynamic_cast<const pqxx::too_many_connections*>(&error)) {
+    return {v1::ERROR_CLASS_TOO_MANY_CONNECTIONS, message};
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&error))
+    return {ClassOfConnectionMessage(message), message};
+  if (dynamic_cast<const pqxx::sql_error*>(&error)) return {v1::ERROR_CLASS_QUERY, message};
+  return {v1::ERROR_CLASS_CONNECT, message};
+}
+
+}  // namespace pgposture

@@ -1,0 +1,33 @@
+// Why a database's collection failed, in words and as a class.
+#pragma once
+
+#include <exception>
+#include <string>
+
+#include "pgposture/v1/posture.pb.h"
+
+namespace pgposture {
+
+struct Failure {
+  v1::ErrorClass error_class = v1::ERROR_CLASS_UNSPECIFIED;
+  /// One line, lowercase start, never a secret.
+  std::string message;
+};
+
+/// Classifies an exception thrown while connecting or collecting.
+/// `deadline_expired` is true when the deadline watcher broke the session.
+Failure ClassifyFailure(const std::exception& error, bool deadline_expired);
+
+/// A collection that could not start for a reason of the agent's own (no
+/// password file, reconnect backoff).
+class CollectionError : public std::runtime_error {
+ public:
+  CollectionError(v1::ErrorClass error_class, const std::string& message)
+      : std::runtime_error(message), error_class_(error_class) {}
+  v1::ErrorClass error_class() const { return error_class_; }
+
+ private:
+  v1::ErrorClass error_class_;
+};
+
+}  // namespace pgposture

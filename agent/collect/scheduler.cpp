@@ -1,0 +1,101 @@
+#include "agent/collect/scheduler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "agent/eval/maturity.h"
+
+namespace pgposture {
+namespace {
+
+// lock_timeout is a share of the deadline, so a database with a lock held on
+// a catalog the queries read fails on lock_timeout with a clear error before
+// the deadline watcher has to break its session.
+constexpr int kLockTimeoutShare = 4;
+constexpr std::chrono::milliseconds kMinLockTimeout{100};
+
+}  // namespace
+
+Scheduler::Scheduler(const Config& config, SnapshotStore& store, bool backoff)
+    : config_(config),
+      store_(store),
+      backoff_(backoff),
+      pool_(std::make_unique<WorkPool>(config.agent.concurrency)) {
+  for (const TargetConfig& target : config_.targets)
+    targets_.push_back(std::make_unique<AuditedTarget>(target));
+}
+
+Scheduler::~Scheduler() {
+  // Joins the workers before the watcher and targets they use go away.
+  pool_.reset();
+}
+
+CollectionContext Scheduler::ContextFor(const AuditedTarget& target) {
+  CollectionContext context;
+  context.target = &target.config();
+  context.timeout = config_.agent.timeout;
+  context.limits.connect_timeout = config_.agent.timeout;
+  context.limits.statement_timeout = config_.agent.timeout;
+  context.limits.lock_timeout = std::max(kMinLockTimeout, config_.agent.timeout / kLockTimeoutShare);
+  context.required_level = v1::MATURITY_LEVEL_PROTOTYPING;
+  const auto required = config_.policy.required_levels.find(target.config().environment);
+  if (required != config_.policy.required_levels.end()) {
+    context.required_level = ParseMaturityLevel(required->second).value_or(v1::MATURITY_LEVEL_PROTOTYPING);
+  }
+  context.watcher = &watcher_;
+  context.backoff = backoff_;
+  context.stopping = &stopping_;
+  return context;
+}
+
+void Scheduler::RunCycle() {
+  std::vector<CollectionContext> contexts;
+  contexts.reserve(targets_.size());
+  for (const auto& target : targets_) contexts.push_back(ContextFor(*target));
+
+  TaskGroup group;
+  for (size_t i = 0; i < targets_.size(); ++i) {
+    AuditedTarget* target = targets_[i].get();
+    const CollectionContext* context = &contexts[i];
+    group.Add();
+    pool_->Submit([this, target, context, &group] {
+      if (!stopping_) target->CollectCycle(*context, *pool_, group, store_);
+      group.Done();
+    });
+  }
+  group.Wait();
+}
+
+void Scheduler::Run() {
+  auto log = spdlog::get("scheduler");
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_ = true;
+  }
+  while (!stopping_) {
+    const auto started = std::chrono::steady_clock::now();
+    RunCycle();
+    if (!store_.ready()) {
+      store_.MarkReady();
+      if (log) log->info("first collection cycle finished");
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (wake_.wait_until(lock, started + config_.agent.interval, [this] { return stopping_.load(); })) break;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  running_ = false;
+  wake_.notify_all();
+}
+
+void Scheduler::Stop(std::chrono::milliseconds grace) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+  if (!wake_.wait_for(lock, grace, [this] { return !running_; })) {
+    lock.unlock();
+    watcher_.AbortAll();
+  }
+}
+
+}  // namespace pgposture

@@ -1,0 +1,14 @@
+// `pgposture check --format json`: the report as protobuf JSON.
+#pragma once
+
+#include <string>
+
+#include "pgposture/v1/posture.pb.h"
+
+namespace pgposture {
+
+/// Proto3 JSON of `report`, field names as in the .proto (snake_case), every
+/// field printed, enums by name.
+std::string RenderJson(const v1::CheckReport& report);
+
+}  // namespace pgposture

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything pgposture needs to build, test and demo on Debian 12.
+# Idempotent; run as root (or it uses sudo).
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ ccache pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libpqxx-dev libpq-dev prometheus-cpp-dev libspdlog-dev libyaml-cpp-dev
+  libsystemd-dev libcli11-dev libcivetweb-dev
+  libgtest-dev libgmock-dev
+  # the clusters the tests and the demo audit
+  postgresql-15 postgresql-15-pgaudit
+  # tests: scraping /metrics, linting it
+  curl prometheus
+)
+
+sudo_if_needed=()
+if [[ $(id -u) -ne 0 ]]; then sudo_if_needed=(sudo); fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
+    missing+=("$package")
+  fi
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_if_needed[@]}" apt-get update -q
+  "${sudo_if_needed[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Debian starts a "main" cluster on 5432 with the server package; nothing here
+# uses it, so leave it alone.

@@ -1,0 +1,135 @@
+// The scheduler over real clusters.
+#include "agent/collect/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "tests/harness/blackhole.h"
+#include "tests/harness/pg_cluster.h"
+
+namespace pgposture {
+namespace {
+
+using testing::PgCluster;
+using namespace std::chrono_literals;
+
+TargetConfig Target(const std::string& name, const std::string& dsn) {
+  TargetConfig target;
+  target.name = name;
+  target.dsn = dsn;
+  target.environment = "prod";
+  return target;
+}
+
+Config OneTarget(TargetConfig target) {
+  Config config;
+  config.agent.timeout = 5s;
+  config.agent.concurrency = 2;
+  config.targets.push_back(std::move(target));
+  return config;
+}
+
+std::map<std::string, DatabaseSnapshot> ByDatabase(const SnapshotStore& store) {
+  std::map<std::string, DatabaseSnapshot> snapshots;
+  for (const DatabaseSnapshot& snapshot : store.List()) snapshots[snapshot.database->database()] = snapshot;
+  return snapshots;
+}
+
+// The agent's sessions as the server sees them: backend pid by database.
+std::map<std::string, std::string> AgentSessions(const PgCluster& cluster) {
+  std::map<std::string, std::string> sessions;
+  std::istringstream rows(cluster.PsqlValue(
+      "SELECT datname || ' ' || pid FROM pg_stat_activity WHERE application_name = 'pgposture' ORDER BY 1"));
+  std::string database, pid;
+  while (rows >> database >> pid) {
+    EXPECT_EQ(sessions.count(database), 0u) << "two sessions for " << database;
+    sessions[database] = pid;
+  }
+  return sessions;
+}
+
+TEST(SchedulerTest, OneSessionPerDatabaseReusedAcrossCycles) {
+  PgCluster cluster;
+  cluster.Psql("CREATE DATABASE app1");
+  cluster.Psql("CREATE DATABASE app2");
+  cluster.Psql("CREATE DATABASE closed");
+  cluster.Psql("ALTER DATABASE closed ALLOW_CONNECTIONS false");
+  TargetConfig target = Target("t", cluster.Dsn());
+  target.all_databases = true;
+  SnapshotStore store;
+  Scheduler scheduler(OneTarget(target), store, true);
+
+  scheduler.RunCycle();
+  const auto first = AgentSessions(cluster);
+  EXPECT_EQ(first.size(), 3u);
+  auto snapshots = ByDatabase(store);
+  EXPECT_EQ(snapshots.size(), 3u);
+  for (const char* name : {"postgres", "app1", "app2"}) {
+    ASSERT_EQ(snapshots.count(name), 1u) << name;
+    const auto& snapshot = snapshots[name];
+    EXPECT_FALSE(snapshot.database->collection().stale()) << snapshot.database->collection().error();
+    EXPECT_EQ(snapshot.database->name(), std::string("targets/t/databases/") + name);
+    EXPECT_EQ(snapshot.database->environment(), "prod");
+    EXPECT_EQ(snapshot.database->required_level(), v1::MATURITY_LEVEL_PRODUCTION);
+    EXPECT_GT(snapshot.database->findings_size(), 0);
+    ASSERT_TRUE(snapshot.cluster);
+    EXPECT_TRUE(snapshot.cluster->pgaudit().loaded());
+  }
+  // Cluster-wide facts are read once and shared, not copied per database.
+  EXPECT_EQ(snapshots["app1"].cluster, snapshots["app2"].cluster);
+
+  scheduler.RunCycle();
+  EXPECT_EQ(AgentSessions(cluster), first) << "sessions were reopened";
+
+  // A dropped database leaves the snapshots and the sessions.
+  cluster.Psql("DROP DATABASE app2 WITH (FORCE)");
+  scheduler.RunCycle();
+  snapshots = ByDatabase(store);
+  EXPECT_EQ(snapshots.count("app2"), 0u);
+  EXPECT_EQ(snapshots.size(), 2u);
+}
+
+TEST(SchedulerTest, FailedDatabaseKeepsLastGoodFactsMarkedStale) {
+  auto cluster = std::make_unique<PgCluster>();
+  SnapshotStore store;
+  Scheduler scheduler(OneTarget(Target("t", cluster->Dsn())), store, false);
+  scheduler.RunCycle();
+  const auto good = store.List().at(0);
+  ASSERT_FALSE(good.database->collection().stale());
+  const auto last_success = good.database->collection().last_success_at();
+
+  cluster->Stop();
+  scheduler.RunCycle();
+  const auto stale = store.List().at(0);
+  EXPECT_TRUE(stale.database->collection().stale());
+  EXPECT_EQ(stale.database->collection().error_class(), v1::ERROR_CLASS_CONNECT)
+      << stale.database->collection().error();
+  EXPECT_EQ(stale.database->collection().last_success_at().seconds(), last_success.seconds());
+  EXPECT_TRUE(stale.database->pgaudit().has_extension_created()) << "last good facts kept";
+  EXPECT_NE(stale.database.get(), good.database.get()) << "published snapshots are never modified";
+  EXPECT_FALSE(good.database->collection().stale());
+
+  cluster->Start();
+  scheduler.RunCycle();
+  EXPECT_FALSE(store.List().at(0).database->collection().stale());
+}
+
+TEST(SchedulerTest, BackoffDelaysReconnectAfterFailure) {
+  const int port = testing::FreeLoopbackPortNobodyListensOn();
+  SnapshotStore store;
+  Scheduler scheduler(OneTarget(Target("t", "host=127.0.0.1 port=" + std::to_string(port) + " user=x")),
+                      store, true);
+  scheduler.RunCycle();
+  const auto first = store.List().at(0);
+  EXPECT_EQ(first.database->collection().error_class(), v1::ERROR_CLASS_CONNECT);
+  // Within the backoff the failure is reported again without a new attempt.
+  scheduler.RunCycle();
+  const auto second = store.List().at(0);
+  EXPECT_EQ(second.database->collection().error(), first.database->collection().error());
+  EXPECT_LT(second.database->collection().duration().nanos(), 1000000);
+}
+
+}  // namespace
+}  // namespace pgposture
