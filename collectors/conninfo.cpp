@@ -105,14 +105,21 @@ std::string ConnInfoValue(const std::string& dsn, const std::string& keyword) {
   return "";
 }
 
-std::string AgentConnInfo(const std::string& dsn, const std::string& dbname,
-                          const std::optional<std::string>& password, const SessionLimits& limits) {
+std::string ConnInfoWith(const std::string& dsn, const std::map<std::string, std::string>& overrides) {
   ConnInfoOptions options = Parse(dsn, nullptr);
   Pairs pairs = options ? SetKeywords(options.get()) : Pairs{};
-  if (!dbname.empty()) Set(pairs, "dbname", dbname);
-  if (password) Set(pairs, "password", *password);
-  Set(pairs, "application_name", "pgposture");
-  Set(pairs, "connect_timeout", ConnectTimeoutSeconds(limits.connect_timeout));
+  for (const auto& [key, value] : overrides) Set(pairs, key, value);
+  return Join(pairs);
+}
+
+std::string AgentConnInfo(const std::string& dsn, const std::string& dbname,
+                          const std::optional<std::string>& password, const SessionLimits& limits) {
+  std::map<std::string, std::string> overrides{
+      {"application_name", "pgposture"},
+      {"connect_timeout", ConnectTimeoutSeconds(limits.connect_timeout)},
+  };
+  if (!dbname.empty()) overrides["dbname"] = dbname;
+  if (password) overrides["password"] = *password;
   // Session options from the startup packet outrank ALTER ROLE / ALTER
   // DATABASE settings, so no role or database can make the agent write or
   // wait forever. They cost no round trip.
@@ -123,8 +130,8 @@ std::string AgentConnInfo(const std::string& dsn, const std::string& dbname,
   server_options += " -c lock_timeout=" + std::to_string(limits.lock_timeout.count());
   server_options +=
       " -c idle_in_transaction_session_timeout=" + std::to_string(limits.statement_timeout.count());
-  Set(pairs, "options", server_options);
-  return Join(pairs);
+  overrides["options"] = server_options;
+  return ConnInfoWith(dsn, overrides);
 }
 
 }  // namespace pgposture

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,10 @@ std::string MaskConnInfo(const std::string& dsn);
 
 /// The value of one libpq keyword in `dsn` ("" when absent or invalid).
 std::string ConnInfoValue(const std::string& dsn, const std::string& keyword);
+
+/// `dsn` in key=value form with `overrides` set (replacing values `dsn` has).
+/// Precondition: ConnInfoError(dsn) is nullopt.
+std::string ConnInfoWith(const std::string& dsn, const std::map<std::string, std::string>& overrides);
 
 /// What the agent adds to every connection it opens.
 struct SessionLimits {

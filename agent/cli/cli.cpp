@@ -43,6 +43,18 @@ int RunCli(int argc, char** argv) {
       ->add_option("--require", check_options.require, "Required maturity level for every database (CI gate)")
       ->check(CLI::IsMember({"prototyping", "collaborating", "production", "enterprise"}));
 
+  InstallOptions install_options;
+  CLI::App* install =
+      app.add_subcommand("install", "Create or upgrade pgposture's objects in a database (as a superuser)");
+  CLI::App* uninstall = app.add_subcommand("uninstall", "Remove pgposture's objects from a database");
+  for (CLI::App* command : {install, uninstall}) {
+    command->add_option("--dsn", install_options.dsn, "libpq connection string or URI, as a superuser")
+        ->required();
+    command->add_flag("--all-databases", install_options.all_databases, "Every connectable database");
+  }
+  install->add_option("--agent-role", install_options.agent_role, "The agent's login role")
+      ->capture_default_str();
+
   app.add_subcommand("version", "Print the version and git revision");
 
   try {
@@ -57,6 +69,8 @@ int RunCli(int argc, char** argv) {
 
   if (run->parsed()) return RunDaemon(run_config, run_log_level);
   if (check->parsed()) return RunCheck(check_options);
+  if (install->parsed()) return RunInstall(install_options);
+  if (uninstall->parsed()) return RunUninstall(install_options);
   std::cout << VersionLine() << "\n";
   return kExitOk;
 }

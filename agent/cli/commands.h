@@ -20,6 +20,17 @@ struct CheckOptions {
   std::optional<std::string> require;
 };
 
+struct InstallOptions {
+  std::string dsn;
+  std::string agent_role = "pgposture";
+  bool all_databases = false;
+};
+
+/// Creates or upgrades pgposture's objects; 0 done, 1 refused, 2 cannot connect.
+int RunInstall(const InstallOptions& options);
+/// Removes them; exit codes as RunInstall.
+int RunUninstall(const InstallOptions& options);
+
 /// One collection cycle, a report on stdout; exit code per RunCli().
 int RunCheck(const CheckOptions& options);
 

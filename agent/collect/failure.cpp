@@ -2,20 +2,12 @@
 
 #include <pqxx/except>
 
+#include "agent/report/one_line.h"
+
 namespace pgposture {
 namespace {
 
 bool Contains(const std::string& text, const char* part) { return text.find(part) != std::string::npos; }
-
-// libpq messages span lines ("connection to server ... failed: FATAL: ...\n");
-// logs and metrics want one line.
-std::string OneLine(std::string text) {
-  for (char& c : text) {
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  }
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text;
-}
 
 v1::ErrorClass ClassOfConnectionMessage(const std::string& message) {
   if (Contains(message, "password authentication failed") ||
