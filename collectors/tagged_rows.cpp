@@ -1,5 +1,9 @@
 #include "collectors/tagged_rows.h"
 
+#include <google/protobuf/util/time_util.h>
+
+#include <charconv>
+
 namespace pgposture {
 namespace {
 
@@ -10,6 +14,27 @@ std::optional<std::string> Column(const pqxx::row& row, int index) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> Int64Column(const std::optional<std::string>& value) {
+  if (!value) return std::nullopt;
+  std::int64_t number = 0;
+  const char* end = value->data() + value->size();
+  const auto [parsed_to, error] = std::from_chars(value->data(), end, number);
+  if (error != std::errc() || parsed_to != end) return std::nullopt;
+  return number;
+}
+
+std::optional<google::protobuf::Timestamp> EpochMicrosColumn(const std::optional<std::string>& value) {
+  const std::optional<std::int64_t> micros = Int64Column(value);
+  if (!micros) return std::nullopt;
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(*micros);
+}
+
+std::string EpochMicrosSql(const std::string& expression) {
+  // The cast to bigint fails on infinity, which a hand-edited table may hold.
+  return "CASE WHEN pg_catalog.isfinite(" + expression + ") THEN (pg_catalog.extract('epoch', " + expression +
+         ") * 1000000)::bigint::text END";
+}
 
 TaggedRows ToTaggedRows(const pqxx::result& result) {
   TaggedRows rows;

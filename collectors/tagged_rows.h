@@ -1,6 +1,9 @@
 // The row shape every collector's SQL returns.
 #pragma once
 
+#include <google/protobuf/timestamp.pb.h>
+
+#include <cstdint>
 #include <optional>
 #include <pqxx/result>
 #include <string>
@@ -28,5 +31,17 @@ TaggedRows ToTaggedRows(const pqxx::result& result);
 inline bool IsTrue(const std::optional<std::string>& value) {
   return value && (*value == "t" || *value == "true");
 }
+
+/// An integer column; nullopt for NULL or anything but a decimal int64.
+std::optional<std::int64_t> Int64Column(const std::optional<std::string>& value);
+
+/// A time column sent as epoch microseconds (EpochMicrosSql); nullopt for
+/// NULL.
+std::optional<google::protobuf::Timestamp> EpochMicrosColumn(const std::optional<std::string>& value);
+
+/// SQL turning the timestamptz `expression` into epoch microseconds as text,
+/// NULL when infinite. Cast a timestamp to timestamptz first: its epoch
+/// would otherwise ignore the time zone.
+std::string EpochMicrosSql(const std::string& expression);
 
 }  // namespace pgposture

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "pgposture/v1/posture.pb.h"
@@ -21,14 +24,49 @@ struct DatabaseSnapshot {
 /// `pgposture check --format json` and GetPosture return it.
 v1::DatabasePosture MergedPosture(const DatabaseSnapshot& snapshot);
 
+/// Told of what a SnapshotSource publishes, for exporters that push (the gRPC
+/// DDL event stream) instead of being read.
+class SnapshotObserver {
+ public:
+  virtual ~SnapshotObserver() = default;
+  /// `snapshot` has just replaced its database's previous snapshot. Called
+  /// on the publishing (collection) thread, outside the source's lock, so it
+  /// may read the source; it must not block, or collection waits.
+  virtual void OnPublished(const DatabaseSnapshot& snapshot) = 0;
+  /// The first collection cycle has finished: ready() is now true.
+  virtual void OnReady() = 0;
+};
+
 /// What exporters read. Reading never touches a database.
 class SnapshotSource {
  public:
   virtual ~SnapshotSource() = default;
   /// Every database's latest snapshot, ordered by resource name.
   virtual std::vector<DatabaseSnapshot> List() const = 0;
+  /// The latest snapshot of the database with resource name `name`, or
+  /// nullopt. This default scans List(); sources with an index override it.
+  virtual std::optional<DatabaseSnapshot> Find(const std::string& name) const;
   /// True once the first collection cycle has finished.
   virtual bool ready() const = 0;
+
+  /// Tells `observer` of every publish from now on. Observing does not
+  /// change what is read, hence const.
+  void AddObserver(std::shared_ptr<SnapshotObserver> observer) const;
+  /// Stops telling `observer`. A call already under way on another thread
+  /// may still end after this returns; the shared_ptr keeps it alive.
+  void RemoveObserver(const SnapshotObserver* observer) const;
+
+ protected:
+  /// For implementations: call after each publish and once when ready, with
+  /// no lock held.
+  void NotifyPublished(const DatabaseSnapshot& snapshot) const;
+  void NotifyReady() const;
+
+ private:
+  std::vector<std::shared_ptr<SnapshotObserver>> Observers() const;
+
+  mutable std::mutex observers_mutex_;
+  mutable std::vector<std::shared_ptr<SnapshotObserver>> observers_;
 };
 
 }  // namespace pgposture

@@ -3,8 +3,8 @@
 # builds pgposture, starts a throwaway PostgreSQL 15 cluster with pgaudit and
 # WAL archiving, and runs the daemon against it until Ctrl-C. The cluster is
 # destroyed on exit.
-#   scripts/demo.sh                 metrics on 127.0.0.1:9932
-#   METRICS_ADDRESS=127.0.0.1:0 scripts/demo.sh
+#   scripts/demo.sh                 metrics on 127.0.0.1:9932, gRPC on 127.0.0.1:9933
+#   METRICS_ADDRESS=127.0.0.1:0 GRPC_ADDRESS=127.0.0.1:0 scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +45,7 @@ agent:
   timeout: 5s
 listen:
   metrics: "${METRICS_ADDRESS:-127.0.0.1:9932}"
+  grpc: "${GRPC_ADDRESS:-127.0.0.1:9933}"
 targets:
   - name: demo
     dsn: "host=127.0.0.1 port=$port dbname=postgres user=pgposture"
@@ -62,13 +63,18 @@ echo "== the daemon: $pgposture run --config $demo/pgposture.yml"
 daemon_pid=$!
 for _ in $(seq 100); do
   url=$(grep -o 'metrics on http://[^ ]*' "$demo/pgposture.log" 2>/dev/null | head -n1 | cut -d' ' -f3) || true
-  [[ -n ${url:-} ]] && break
+  grpc=$(grep -o 'grpc on [^ ]*' "$demo/pgposture.log" 2>/dev/null | head -n1 | cut -d' ' -f3) || true
+  [[ -n ${url:-} && -n ${grpc:-} ]] && break
   sleep 0.1
 done
-[[ -n ${url:-} ]] || { echo "the daemon did not start" >&2; exit 1; }
+[[ -n ${url:-} && -n ${grpc:-} ]] || { echo "the daemon did not start" >&2; exit 1; }
 sleep 2
 echo "== $url (pgposture_* series):"
 curl -sS "$url" | grep '^pgposture_' || true
 echo
-echo "pgposture is running: metrics at $url — press Ctrl-C to stop and destroy the cluster."
+echo "== over gRPC: $pgposture query --address $grpc posture demo/postgres"
+"$pgposture" query --address "$grpc" posture demo/postgres || true
+echo
+echo "pgposture is running: metrics at $url, gRPC on $grpc ($pgposture query --address $grpc targets)"
+echo "— press Ctrl-C to stop and destroy the cluster."
 wait "$daemon_pid"

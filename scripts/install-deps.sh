@@ -10,10 +10,15 @@ packages=(
   libpqxx-dev libpq-dev prometheus-cpp-dev libspdlog-dev libyaml-cpp-dev
   libsystemd-dev libcli11-dev libcivetweb-dev
   libgtest-dev libgmock-dev
-  # the clusters the tests and the demo audit
-  postgresql-15 postgresql-15-pgaudit
-  # tests: scraping /metrics, linting it
-  curl prometheus
+  # the clusters the tests and the demo audit, and the backup tool the tests
+  # archive with and the agent asks for the last base backup
+  postgresql-15 postgresql-15-pgaudit pgbackrest
+  # tests: scraping /metrics, linting it; locale data for the decimal-comma
+  # locale test (the build generates de_DE.UTF-8 from it with localedef)
+  curl prometheus locales
+  # tests: a gRPC client in another language (grpc_python_plugin is in
+  # protobuf-compiler-grpc) and certificates for mTLS
+  python3-grpcio python3-protobuf openssl
 )
 
 sudo_if_needed=()

@@ -4,6 +4,7 @@
 #include "agent/cli/commands.h"
 #include "agent/collect/scheduler.h"
 #include "agent/config/config_loader.h"
+#include "agent/config/shard.h"
 #include "agent/logging.h"
 #include "agent/report/json_report.h"
 #include "agent/report/text_report.h"
@@ -50,6 +51,7 @@ int RunCheck(const CheckOptions& options) {
     std::cerr << "pgposture: " << error.what() << "\n";
     return kExitConfig;
   }
+  KeepOwnTargets(config, options.shard);
   if (options.require) {
     for (auto& [environment, level] : config.policy.required_levels) level = *options.require;
   }

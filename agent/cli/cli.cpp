@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "agent/cli/commands.h"
+#include "agent/cli/query_command.h"
+#include "agent/config/shard.h"
 #include "agent/version.h"
 
 namespace pgposture {
@@ -17,6 +19,9 @@ int RunCli(int argc, char** argv) {
   CLI::App app{"pgposture: audits the production posture of PostgreSQL databases"};
   app.set_version_flag("--version", VersionLine());
   app.require_subcommand(1);
+  const CLI::Validator shard_format(
+      [](std::string& value) { return ParseShard(value) ? std::string() : "expected i/n with 0 <= i < n"; },
+      "i/n", "shard");
 
   std::string run_config;
   std::optional<std::string> run_log_level;
@@ -24,6 +29,9 @@ int RunCli(int argc, char** argv) {
   run->add_option("--config", run_config, "Configuration file (YAML)")->required()->check(CLI::ExistingFile);
   run->add_option("--log-level", run_log_level, "Overrides agent.log_level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  std::optional<std::string> run_shard;
+  run->add_option("--shard", run_shard, "Audit only shard i of n of the targets (overrides agent.shard)")
+      ->check(shard_format);
 
   CheckOptions check_options;
   CLI::App* check =
@@ -42,6 +50,8 @@ int RunCli(int argc, char** argv) {
   check
       ->add_option("--require", check_options.require, "Required maturity level for every database (CI gate)")
       ->check(CLI::IsMember({"prototyping", "collaborating", "production", "enterprise"}));
+  check->add_option("--shard", check_options.shard, "Only shard i of n of the targets (overrides agent.shard)")
+      ->check(shard_format);
 
   InstallOptions install_options;
   CLI::App* install =
@@ -54,6 +64,11 @@ int RunCli(int argc, char** argv) {
   }
   install->add_option("--agent-role", install_options.agent_role, "The agent's login role")
       ->capture_default_str();
+  install->add_option("--history-table", install_options.history_tables,
+                      "A migration-history table of your own tool (schema.table; repeatable)");
+
+  QueryOptions query_options;
+  CLI::App* query = AddQueryCommand(app, query_options);
 
   app.add_subcommand("version", "Print the version and git revision");
 
@@ -67,10 +82,11 @@ int RunCli(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (run->parsed()) return RunDaemon(run_config, run_log_level);
+  if (run->parsed()) return RunDaemon(run_config, run_log_level, run_shard);
   if (check->parsed()) return RunCheck(check_options);
   if (install->parsed()) return RunInstall(install_options);
   if (uninstall->parsed()) return RunUninstall(install_options);
+  if (query->parsed()) return RunQuery(query_options);
   std::cout << VersionLine() << "\n";
   return kExitOk;
 }

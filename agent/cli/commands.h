@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pgposture {
 
@@ -18,12 +19,16 @@ struct CheckOptions {
   std::string format = "text";
   /// Overrides every environment's required level.
   std::optional<std::string> require;
+  /// Overrides agent.shard ("i/n").
+  std::optional<std::string> shard;
 };
 
 struct InstallOptions {
   std::string dsn;
   std::string agent_role = "pgposture";
   bool all_databases = false;
+  /// Migration-history tables beyond the known tools', "schema.table".
+  std::vector<std::string> history_tables;
 };
 
 /// Creates or upgrades pgposture's objects; 0 done, 1 refused, 2 cannot connect.
@@ -36,6 +41,7 @@ int RunCheck(const CheckOptions& options);
 
 /// The daemon: collects on schedule and serves the metrics endpoint until
 /// SIGTERM or SIGINT.
-int RunDaemon(const std::string& config_path, const std::optional<std::string>& log_level);
+int RunDaemon(const std::string& config_path, const std::optional<std::string>& log_level,
+              const std::optional<std::string>& shard);
 
 }  // namespace pgposture

@@ -59,7 +59,7 @@ int ForEachDatabase(const InstallOptions& options, Action action) {
 
 int RunInstall(const InstallOptions& options) {
   return ForEachDatabase(options, [&](const std::string& conninfo) {
-    const InstallResult result = Install(conninfo, options.agent_role);
+    const InstallResult result = Install(conninfo, options.agent_role, options.history_tables);
     std::cout << "database " << result.database << ": pgposture objects version " << result.version;
     if (result.previous_version == 0) {
       std::cout << " installed";

@@ -1,5 +1,4 @@
 // `pgposture run`: the daemon.
-#include <prometheus/exposer.h>
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
@@ -12,9 +11,11 @@
 #include "agent/cli/commands.h"
 #include "agent/collect/scheduler.h"
 #include "agent/config/config_loader.h"
+#include "agent/config/shard.h"
 #include "agent/logging.h"
 #include "agent/version.h"
-#include "exporters/prometheus/metrics_collectable.h"
+#include "exporters/grpc/grpc_server.h"
+#include "exporters/prometheus/http_server.h"
 
 namespace pgposture {
 namespace {
@@ -24,17 +25,37 @@ constexpr int kExitCannotListen = 71;  // EX_OSERR
 // the 5 s shutdown budget is for joining and exiting.
 constexpr std::chrono::seconds kStopGrace{4};
 constexpr std::chrono::seconds kJoinGrace{1};
+// gRPC calls still running this long after SIGTERM are cancelled; streams
+// and on-demand collections end at once, reads take microseconds.
+constexpr std::chrono::milliseconds kGrpcGrace{250};
 
 // "127.0.0.1:0" -> "127.0.0.1:<port the kernel chose>".
-std::string BoundAddress(const std::string& configured, const prometheus::Exposer& exposer) {
-  const std::vector<int> ports = exposer.GetListeningPorts();
+std::string BoundAddress(const std::string& configured, const MetricsServer& server) {
+  const std::vector<int> ports = server.ListeningPorts();
   if (ports.empty()) return configured;
   return configured.substr(0, configured.rfind(':') + 1) + std::to_string(ports.front());
 }
 
+GrpcServerOptions GrpcOptionsOf(const ListenSettings& listen) {
+  GrpcServerOptions options;
+  options.address = listen.grpc;
+  options.tls_cert_file = listen.grpc_tls_cert_file;
+  options.tls_key_file = listen.grpc_tls_key_file;
+  options.tls_client_ca_file = listen.grpc_tls_client_ca_file;
+  options.token_file = listen.grpc_token_file;
+  options.collect_token_file = listen.grpc_collect_token_file;
+  return options;
+}
+
+bool IsLoopback(const std::string& address) {
+  const std::string host = address.substr(0, address.rfind(':'));
+  return host.rfind("127.", 0) == 0 || host == "[::1]" || host == "localhost";
+}
+
 }  // namespace
 
-int RunDaemon(const std::string& config_path, const std::optional<std::string>& log_level) {
+int RunDaemon(const std::string& config_path, const std::optional<std::string>& log_level,
+              const std::optional<std::string>& shard) {
   Config config;
   try {
     config = LoadConfig(config_path);
@@ -42,7 +63,8 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
     std::cerr << "pgposture: " << error.what() << "\n";
     return kExitConfig;
   }
-  SetupLogging(log_level.value_or(config.agent.log_level));
+  KeepOwnTargets(config, shard);
+  SetupLogging(log_level.value_or(config.agent.log_level), config.agent.log_format);
   auto log = spdlog::get("agent");
 
   // Blocked before any thread starts, so that only sigwait() below sees them.
@@ -52,19 +74,31 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   SnapshotStore store;
-  std::unique_ptr<prometheus::Exposer> exposer;
+  std::unique_ptr<MetricsServer> server;
   try {
-    exposer = std::make_unique<prometheus::Exposer>(config.listen.metrics);
+    server = std::make_unique<MetricsServer>(config.listen.metrics, store, BuildInfo{kVersion, kGitRevision});
   } catch (const std::exception& error) {
     log->error("cannot listen on {} for metrics: {}", config.listen.metrics, error.what());
     return kExitCannotListen;
   }
-  auto metrics = std::make_shared<PostureMetrics>(store, BuildInfo{kVersion, kGitRevision});
-  exposer->RegisterCollectable(metrics);
   log->info("pgposture {} ({}) auditing {} target(s); metrics on http://{}/metrics", kVersion, kGitRevision,
-            config.targets.size(), BoundAddress(config.listen.metrics, *exposer));
+            config.targets.size(), BoundAddress(config.listen.metrics, *server));
 
   Scheduler scheduler(config, store, /*backoff=*/true);
+  std::unique_ptr<GrpcServer> grpc_server;
+  try {
+    grpc_server = std::make_unique<GrpcServer>(GrpcOptionsOf(config.listen), store, &scheduler);
+  } catch (const std::exception& error) {
+    log->error("cannot serve gRPC on {}: {}", config.listen.grpc, error.what());
+    return kExitCannotListen;
+  }
+  log->info("grpc on {}{}", grpc_server->address(), grpc_server->tls() ? " (TLS)" : "");
+  if (!grpc_server->tls() && config.listen.grpc_token_file.empty() && !IsLoopback(config.listen.grpc)) {
+    log->warn(
+        "grpc on {} without TLS or token: whoever reaches it reads every posture; set listen.grpc_tls "
+        "and listen.grpc_auth",
+        grpc_server->address());
+  }
   std::promise<void> finished;
   std::future<void> done = finished.get_future();
   std::thread runner([&] {
@@ -82,8 +116,13 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
     log->info("{} received, shutting down", strsignal(received));
     break;
   }
-  scheduler.Stop(kStopGrace);
-  if (done.wait_for(kJoinGrace) != std::future_status::ready) {
+  const auto stop_deadline = std::chrono::steady_clock::now() + kStopGrace;
+  grpc_server->Shutdown(kGrpcGrace);
+  scheduler.Stop(std::chrono::duration_cast<std::chrono::milliseconds>(stop_deadline -
+                                                                       std::chrono::steady_clock::now()));
+  const auto join_deadline = std::chrono::steady_clock::now() + kJoinGrace;
+  if (done.wait_until(join_deadline) != std::future_status::ready ||
+      !grpc_server->WaitCollectsDone(join_deadline)) {
     // A connection attempt that cannot be interrupted is still running; the
     // kernel closes its socket when we exit.
     log->warn("abandoning collections still connecting");

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "agent/collect/discovery.h"
 #include "agent/collect/password_file.h"
 #include "collectors/collector_runner.h"
@@ -14,6 +16,12 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr std::chrono::seconds kMaxBackoff{60};
+
+std::shared_ptr<spdlog::logger> Log() {
+  static const std::shared_ptr<spdlog::logger> fallback = spdlog::default_logger();
+  std::shared_ptr<spdlog::logger> logger = spdlog::get("collector");
+  return logger ? logger : fallback;
+}
 
 google::protobuf::Timestamp ToTimestamp(std::chrono::system_clock::time_point time) {
   return TimeUtil::NanosecondsToTimestamp(
@@ -32,10 +40,10 @@ std::string DatabaseResourceName(const std::string& target, const std::string& d
   return "targets/" + target + "/databases/" + database;
 }
 
-AuditedDatabase::AuditedDatabase(std::string name)
+AuditedDatabase::AuditedDatabase(std::string name, const CollectorOptions& options)
     : name_(std::move(name)),
-      cluster_collectors_(MakeCollectors(Scope::kCluster)),
-      database_collectors_(MakeCollectors(Scope::kDatabase)) {}
+      cluster_collectors_(MakeCollectors(Scope::kCluster, options)),
+      database_collectors_(MakeCollectors(Scope::kDatabase, options)) {}
 
 std::shared_ptr<v1::DatabasePosture> AuditedDatabase::StartPosture(const CollectionContext& context) const {
   auto posture = std::make_shared<v1::DatabasePosture>();
@@ -83,7 +91,7 @@ CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool
   } catch (const std::exception& error) {
     session_.reset();
     const Failure failure = ClassifyFailure(error, expired);
-    RecordFailure(failure);
+    RecordFailure(context, failure);
     return StaleResult(context, failure, started);
   }
 
@@ -93,6 +101,10 @@ CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool
   *info.mutable_duration() = SinceTimestamp(started);
   info.set_server_version_num(session_->server_version_num());
   info.set_round_trips(session_->round_trips());
+  if (consecutive_failures_ > 0) {
+    Log()->info("{}: collection recovered after {} failed attempt(s)", result.database->name(),
+                consecutive_failures_);
+  }
   consecutive_failures_ = 0;
   last_good_ = result.database;
   result.ok = true;
@@ -105,7 +117,12 @@ CollectionResult AuditedDatabase::MarkFailed(const CollectionContext& context, v
   return StaleResult(context, {error_class, message}, started);
 }
 
-void AuditedDatabase::RecordFailure(const Failure& failure) {
+void AuditedDatabase::RecordFailure(const CollectionContext& context, const Failure& failure) {
+  // One line per change of state; the same failure again is debug noise.
+  const bool news = consecutive_failures_ == 0 || failure.message != last_failure_.message;
+  Log()->log(news ? spdlog::level::warn : spdlog::level::debug, "{}: collection failed ({}): {}",
+             DatabaseResourceName(context.target->name, name_), ErrorClassName(failure.error_class),
+             failure.message);
   last_failure_ = failure;
   ++consecutive_failures_;
   const int doublings = std::min(consecutive_failures_ - 1, 6);

@@ -49,7 +49,7 @@ class AuditedDatabase {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit AuditedDatabase(std::string name);
+  AuditedDatabase(std::string name, const CollectorOptions& options);
 
   /// Collects this database's facts; as the target's primary database it also
   /// reads the cluster-wide facts and, when asked, discovers databases.
@@ -69,7 +69,7 @@ class AuditedDatabase {
   /// when there never were any.
   CollectionResult StaleResult(const CollectionContext& context, const Failure& failure,
                                std::chrono::system_clock::time_point started) const;
-  void RecordFailure(const Failure& failure);
+  void RecordFailure(const CollectionContext& context, const Failure& failure);
 
   std::string name_;
   std::unique_ptr<Session> session_;

@@ -1,7 +1,9 @@
 #include "agent/collect/audited_target.h"
 
+#include <algorithm>
 #include <set>
 
+#include "agent/eval/environment_flow.h"
 #include "agent/eval/evaluator.h"
 
 namespace pgposture {
@@ -15,12 +17,12 @@ std::string PrimaryDatabase(const TargetConfig& target) {
   return "postgres";
 }
 
-AuditedTarget::AuditedTarget(TargetConfig config)
-    : config_(std::move(config)), primary_(PrimaryDatabase(config_)) {}
+AuditedTarget::AuditedTarget(TargetConfig config, CollectorOptions options)
+    : config_(std::move(config)), options_(std::move(options)), primary_(PrimaryDatabase(config_)) {}
 
 AuditedDatabase& AuditedTarget::Database(const std::string& name) {
   std::unique_ptr<AuditedDatabase>& slot = databases_[name];
-  if (!slot) slot = std::make_unique<AuditedDatabase>(name);
+  if (!slot) slot = std::make_unique<AuditedDatabase>(name, options_);
   return *slot;
 }
 
@@ -64,8 +66,28 @@ void AuditedTarget::CollectCycle(const CollectionContext& context, WorkPool& poo
   }
 }
 
+CollectNowResult AuditedTarget::CollectNow(const std::string& name, const CollectionContext& context,
+                                           SnapshotStore& store) {
+  const bool primary = name == primary_;
+  const bool listed = !config_.all_databases && std::find(config_.databases.begin(), config_.databases.end(),
+                                                          name) != config_.databases.end();
+  if (!primary && !listed && databases_.count(name) == 0) return {CollectNowResult::Outcome::kUnknown, ""};
+  CollectionResult result = Database(name).Collect(context, primary, /*discover=*/false);
+  if (primary && result.ok) cluster_ = result.cluster;
+  CollectNowResult outcome{CollectNowResult::Outcome::kCollected, ""};
+  if (!result.ok) outcome = {CollectNowResult::Outcome::kFailed, result.database->collection().error()};
+  Publish(std::move(result), context, store);
+  return outcome;
+}
+
 void AuditedTarget::Publish(CollectionResult result, const CollectionContext& context,
                             SnapshotStore& store) const {
+  // Prod against its siblings as published now (this cycle's or the last
+  // one's facts), so findings do not flap to unknown until
+  // RefreshEnvironmentFlow compares again after the cycle.
+  const bool prod = result.database->environment() == "prod";
+  *result.database->mutable_environment_flow() =
+      EnvironmentFlowOf(*result.database, prod ? store.List() : std::vector<DatabaseSnapshot>());
   Evaluate(MergedPosture({cluster_, result.database}), context.required_level, *result.database);
   store.Publish({cluster_, std::move(result.database)});
 }

@@ -8,12 +8,13 @@
 #include "agent/collect/audited_database.h"
 #include "agent/collect/work_pool.h"
 #include "agent/state/snapshot_store.h"
+#include "exporters/collect_trigger.h"
 
 namespace pgposture {
 
 class AuditedTarget {
  public:
-  explicit AuditedTarget(TargetConfig config);
+  AuditedTarget(TargetConfig config, CollectorOptions options);
 
   /// One cycle: collects the primary database (with the cluster-wide facts
   /// and discovery) in the calling thread, then queues the target's other
@@ -23,6 +24,12 @@ class AuditedTarget {
   /// only wait out the same timeout.
   void CollectCycle(const CollectionContext& context, WorkPool& pool, TaskGroup& group, SnapshotStore& store);
 
+  /// Collects database `name` alone, in the calling thread, and publishes
+  /// it: kUnknown unless it is the primary database, a listed one, or one
+  /// the latest cycle discovered. Not concurrently with CollectCycle.
+  CollectNowResult CollectNow(const std::string& name, const CollectionContext& context,
+                              SnapshotStore& store);
+
   const TargetConfig& config() const { return config_; }
 
  private:
@@ -31,6 +38,7 @@ class AuditedTarget {
   std::vector<std::string> DatabasesAfter(const CollectionResult& primary) const;
 
   TargetConfig config_;
+  CollectorOptions options_;
   std::string primary_;
   std::map<std::string, std::unique_ptr<AuditedDatabase>> databases_;
   std::shared_ptr<const v1::DatabasePosture> cluster_;

@@ -2,6 +2,8 @@
 
 #include <pqxx/except>
 
+#include <cctype>
+
 #include "agent/report/one_line.h"
 
 namespace pgposture {
@@ -24,6 +26,12 @@ v1::ErrorClass ClassOfConnectionMessage(const std::string& message) {
 }
 
 }  // namespace
+
+std::string ErrorClassName(v1::ErrorClass error_class) {
+  std::string name = v1::ErrorClass_Name(error_class).substr(sizeof("ERROR_CLASS_") - 1);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
 
 Failure ClassifyFailure(const std::exception& error, bool deadline_expired) {
   const std::string message = OneLine(error.what());

@@ -14,6 +14,9 @@ struct Failure {
   std::string message;
 };
 
+/// "timeout" for ERROR_CLASS_TIMEOUT: the class as logs and metric labels name it.
+std::string ErrorClassName(v1::ErrorClass error_class);
+
 /// Classifies an exception thrown while connecting or collecting.
 /// `deadline_expired` is true when the deadline watcher broke the session.
 Failure ClassifyFailure(const std::exception& error, bool deadline_expired);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "agent/collect/collector_options_from_config.h"
+#include "agent/eval/environment_flow.h"
 #include "agent/eval/maturity.h"
 
 namespace pgposture {
@@ -22,8 +24,9 @@ Scheduler::Scheduler(const Config& config, SnapshotStore& store, bool backoff)
       store_(store),
       backoff_(backoff),
       pool_(std::make_unique<WorkPool>(config.agent.concurrency)) {
-  for (const TargetConfig& target : config_.targets)
-    targets_.push_back(std::make_unique<AuditedTarget>(target));
+  for (const TargetConfig& target : config_.targets) {
+    targets_.push_back(std::make_unique<AuditedTarget>(target, CollectorOptionsFor(config_, target)));
+  }
 }
 
 Scheduler::~Scheduler() {
@@ -50,6 +53,7 @@ CollectionContext Scheduler::ContextFor(const AuditedTarget& target) {
 }
 
 void Scheduler::RunCycle() {
+  std::lock_guard<std::timed_mutex> collecting(collecting_);
   std::vector<CollectionContext> contexts;
   contexts.reserve(targets_.size());
   for (const auto& target : targets_) contexts.push_back(ContextFor(*target));
@@ -65,6 +69,8 @@ void Scheduler::RunCycle() {
     });
   }
   group.Wait();
+  // Needs every target's snapshot of this cycle.
+  RefreshEnvironmentFlow(store_);
 }
 
 void Scheduler::Run() {
@@ -89,13 +95,39 @@ void Scheduler::Run() {
 }
 
 void Scheduler::Stop(std::chrono::milliseconds grace) {
+  const auto deadline = std::chrono::steady_clock::now() + grace;
   std::unique_lock<std::mutex> lock(mutex_);
   stopping_ = true;
   wake_.notify_all();
-  if (!wake_.wait_for(lock, grace, [this] { return !running_; })) {
-    lock.unlock();
-    watcher_.AbortAll();
-  }
+  const bool run_ended = wake_.wait_until(lock, deadline, [this] { return !running_; });
+  lock.unlock();
+  // An on-demand collection may be in flight outside any cycle.
+  std::unique_lock<std::timed_mutex> collecting(collecting_, std::defer_lock);
+  if (!run_ended || !collecting.try_lock_until(deadline)) watcher_.AbortAll();
+}
+
+CollectNowResult Scheduler::CollectNow(const std::string& target, const std::string& database,
+                                       std::chrono::steady_clock::time_point deadline) {
+  using Outcome = CollectNowResult::Outcome;
+  const auto audited = std::find_if(targets_.begin(), targets_.end(), [&](const auto& candidate) {
+    return candidate->config().name == target;
+  });
+  if (audited == targets_.end()) return {Outcome::kUnknown, ""};
+  std::unique_lock<std::timed_mutex> collecting(collecting_, deadline);
+  if (!collecting.owns_lock()) return {Outcome::kDeadlineExceeded, ""};
+  if (stopping_) return {Outcome::kStopping, ""};
+
+  CollectionContext context = ContextFor(**audited);
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  if (left <= std::chrono::milliseconds::zero()) return {Outcome::kDeadlineExceeded, ""};
+  context.timeout = std::min(context.timeout, left);
+  context.limits.connect_timeout = context.timeout;
+  context.backoff = false;
+  const CollectNowResult result = (*audited)->CollectNow(database, context, store_);
+  // A staging database collected now changes how its prod siblings compare.
+  RefreshEnvironmentFlow(store_);
+  return result;
 }
 
 }  // namespace pgposture

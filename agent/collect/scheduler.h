@@ -11,15 +11,16 @@
 #include "agent/collect/deadline_watcher.h"
 #include "agent/config/config.h"
 #include "agent/state/snapshot_store.h"
+#include "exporters/collect_trigger.h"
 
 namespace pgposture {
 
-class Scheduler {
+class Scheduler : public CollectTrigger {
  public:
   /// `backoff`: whether a failing database waits before reconnecting (the
   /// daemon), or is retried at once (a one-shot check).
   Scheduler(const Config& config, SnapshotStore& store, bool backoff);
-  ~Scheduler();
+  ~Scheduler() override;
 
   /// Collects every database of every target once, at most `concurrency` at
   /// a time, each within its timeout. Returns when all are published.
@@ -30,8 +31,15 @@ class Scheduler {
   void Run();
 
   /// Asks Run() to return: no new collection starts, and collections still
-  /// in flight after `grace` are abandoned (their sessions broken).
+  /// in flight after `grace` (on-demand ones too) are abandoned (their
+  /// sessions broken).
   void Stop(std::chrono::milliseconds grace);
+
+  /// Collects one database between cycles, without reconnect backoff (the
+  /// caller rate-limits), within agent.timeout or `deadline`, whichever
+  /// comes first.
+  CollectNowResult CollectNow(const std::string& target, const std::string& database,
+                              std::chrono::steady_clock::time_point deadline) override;
 
  private:
   CollectionContext ContextFor(const AuditedTarget& target);
@@ -43,6 +51,9 @@ class Scheduler {
   std::vector<std::unique_ptr<AuditedTarget>> targets_;
 
   std::atomic<bool> stopping_{false};
+  /// Held by a cycle or an on-demand collection: a database's session and
+  /// collector state serve one collection at a time.
+  std::timed_mutex collecting_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool running_ = false;

@@ -159,6 +159,7 @@ class Parser {
     ApplyDefaults("");
     ParseMap("", Field{root, "", root.Mark()});
     CheckTimeoutWithinInterval();
+    CheckGrpcTls();
     CheckUniqueTargetNames();
     return std::move(config_);
   }
@@ -411,6 +412,24 @@ class Parser {
     Fail(MarkOf("agent.interval"), "agent.interval",
          interval + " is shorter than agent.timeout (" + timeout +
              ", the default); raise the interval or lower the timeout");
+  }
+
+  // TLS needs a certificate and its key; client certificates need TLS.
+  void CheckGrpcTls() const {
+    const ListenSettings& listen = config_.listen;
+    const auto missing = [&](const char* key, const char* given, const char* why) {
+      Fail(MarkOf(given), key, std::string("missing; ") + why);
+    };
+    if (!listen.grpc_tls_cert_file.empty() && listen.grpc_tls_key_file.empty()) {
+      missing("listen.grpc_tls.key_file", "listen.grpc_tls.cert_file", "cert_file needs its private key");
+    }
+    if (!listen.grpc_tls_key_file.empty() && listen.grpc_tls_cert_file.empty()) {
+      missing("listen.grpc_tls.cert_file", "listen.grpc_tls.key_file", "key_file needs its certificate");
+    }
+    if (!listen.grpc_tls_client_ca_file.empty() && listen.grpc_tls_cert_file.empty()) {
+      missing("listen.grpc_tls.cert_file", "listen.grpc_tls.client_ca_file",
+              "client certificates are checked over TLS only; set cert_file and key_file");
+    }
   }
 
   void CheckUniqueTargetNames() const {

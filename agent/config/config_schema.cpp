@@ -14,7 +14,9 @@
 #include <utility>
 
 #include "agent/config/duration.h"
+#include "agent/config/shard.h"
 #include "collectors/conninfo.h"
+#include "exporters/prometheus/label_names.h"
 
 namespace pgposture {
 namespace {
@@ -75,14 +77,25 @@ bool IsAsciiAlnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) !
 
 std::string Quoted(std::string_view text) { return std::string("\"").append(text).append("\""); }
 
+// Letters, digits, "_", "." and "-", starting with a letter or digit.
+bool IsPlainName(const std::string& name) {
+  return !name.empty() && IsAsciiAlnum(name.front()) && std::all_of(name.begin(), name.end(), [](char c) {
+    return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-';
+  });
+}
+
 std::optional<std::string> TargetName(const std::string& name) {
-  const bool valid = !name.empty() && IsAsciiAlnum(name.front()) &&
-                     std::all_of(name.begin(), name.end(),
-                                 [](char c) { return IsAsciiAlnum(c) || c == '_' || c == '.' || c == '-'; });
-  if (valid) return std::nullopt;
+  if (IsPlainName(name)) return std::nullopt;
   return "invalid target name " + Quoted(name) +
          "; use letters, digits, \"_\", \".\" and \"-\", starting with a "
          "letter or digit (it becomes a resource name and a metric label)";
+}
+
+// It becomes part of a command line and of messages.
+std::optional<std::string> StanzaName(const std::string& name) {
+  if (IsPlainName(name)) return std::nullopt;
+  return "invalid pgbackrest stanza " + Quoted(name) +
+         "; use letters, digits, \"_\", \".\" and \"-\", starting with a letter or digit";
 }
 
 std::optional<std::string> LabelName(const std::string& name) {
@@ -101,6 +114,10 @@ std::optional<std::string> LabelName(const std::string& name) {
     return "label name " + Quoted(name) +
            " is reserved: pgposture sets it on every series; choose another "
            "name";
+  }
+  if (IsFamilyLabelName(name)) {
+    return "label name " + Quoted(name) +
+           " is reserved: a pgposture metric family uses it (README.md, Metrics); choose another name";
   }
   return std::nullopt;
 }
@@ -231,6 +248,19 @@ std::optional<std::string> Regex(const std::string& pattern) {
   return std::nullopt;
 }
 
+// YAML of the built-in list in config.h, so the default has one source.
+std::string_view InteractiveApplicationNamesDefault() {
+  static const std::string* const yaml = [] {
+    auto* text = new std::string("[");
+    for (const std::string& pattern : Policy().interactive_application_names) {
+      if (text->size() > 1) text->append(", ");
+      text->append("'").append(pattern).append("'");
+    }
+    return &text->append("]");
+  }();
+  return *yaml;
+}
+
 std::vector<ConfigOption> BuildOptions() {
   const std::vector<std::string_view> levels{"prototyping", "collaborating", "production", "enterprise"};
   return {
@@ -254,6 +284,20 @@ std::vector<ConfigOption> BuildOptions() {
           .Default("info")
           .OneOf({"trace", "debug", "info", "warn", "error", "critical", "off"})
           .Store([](OptionValue v, Config& c) { c.agent.log_level = Take<std::string>(v); }),
+      Row("agent.shard", OptionType::kString,
+          "`i/n`: audit only the targets whose name hashes to shard i of n (as Prometheus hashmod), so "
+          "n agents split one target list with no coordination")
+          .Default("0/1")
+          .Check([](const std::string& value) -> std::optional<std::string> {
+            if (ParseShard(value)) return std::nullopt;
+            return "invalid shard " + Quoted(value) + ": write i/n with 0 <= i < n, e.g. 0/3";
+          })
+          .Store([](OptionValue v, Config& c) { c.agent.shard = Take<std::string>(v); }),
+      Row("agent.log_format", OptionType::kString,
+          "`plain` lines for journald and terminals, or `json`, one object per line")
+          .Default("plain")
+          .OneOf({"plain", "json"})
+          .Store([](OptionValue v, Config& c) { c.agent.log_format = Take<std::string>(v); }),
       Row("listen.metrics", OptionType::kString,
           "host:port of /metrics, /healthz and /readyz; IPv6 as `[::1]:9932`")
           .Default("127.0.0.1:9932")
@@ -263,6 +307,27 @@ std::vector<ConfigOption> BuildOptions() {
           .Default("127.0.0.1:9933")
           .Check(ListenAddress)
           .Store([](OptionValue v, Config& c) { c.listen.grpc = Take<std::string>(v); }),
+      Row("listen.grpc_tls.cert_file", OptionType::kPath,
+          "PEM certificate (chain) of the gRPC server; with key_file, gRPC speaks TLS only")
+          .Check(ReadableFile)
+          .Store([](OptionValue v, Config& c) { c.listen.grpc_tls_cert_file = Take<std::string>(v); }),
+      Row("listen.grpc_tls.key_file", OptionType::kPath, "PEM private key of cert_file")
+          .Check(ReadableFile)
+          .Store([](OptionValue v, Config& c) { c.listen.grpc_tls_key_file = Take<std::string>(v); }),
+      Row("listen.grpc_tls.client_ca_file", OptionType::kPath,
+          "PEM CA certificates; when set, gRPC clients must present a certificate they signed (mTLS)")
+          .Check(ReadableFile)
+          .Store([](OptionValue v, Config& c) { c.listen.grpc_tls_client_ca_file = Take<std::string>(v); }),
+      Row("listen.grpc_auth.token_file", OptionType::kPath,
+          "File holding the bearer token every gRPC call must send (`authorization: Bearer ...`), read at "
+          "start; omitted: reads need no token")
+          .Check(ReadableFile)
+          .Store([](OptionValue v, Config& c) { c.listen.grpc_token_file = Take<std::string>(v); }),
+      Row("listen.grpc_auth.collect_token_file", OptionType::kPath,
+          "File holding the bearer token Collect needs, read at start; it also reads, the token_file token "
+          "then may not collect; omitted: Collect needs what reads need")
+          .Check(ReadableFile)
+          .Store([](OptionValue v, Config& c) { c.listen.grpc_collect_token_file = Take<std::string>(v); }),
       Row("policy.ddl.migration_roles", OptionType::kStringList,
           "Roles (session_user) whose DDL counts as a migration")
           .Default("[]")
@@ -291,6 +356,20 @@ std::vector<ConfigOption> BuildOptions() {
           .Default("7d")
           .AtLeast(std::chrono::minutes(1))
           .Store([](OptionValue v, Config& c) { c.policy.ddl.window = Take<milliseconds>(v); }),
+      Row("policy.backup.max_archive_age", OptionType::kDuration,
+          "WAL archiving counts as point-in-time recovery while the last segment was archived "
+          "within this, or while archive_timeout is at most this and no segment waits")
+          .Default("1h")
+          .AtLeast(std::chrono::minutes(1))
+          .Store([](OptionValue v, Config& c) { c.policy.backup.max_archive_age = Take<milliseconds>(v); }),
+      Row("policy.interactive_application_names", OptionType::kStringList,
+          "ECMAScript regular expressions searched in application_name; a matching session is a "
+          "person at a SQL prompt, IDE or dashboard, and must not be a superuser's")
+          .Default(InteractiveApplicationNamesDefault())
+          .Check(Regex)
+          .Store([](OptionValue v, Config& c) {
+            c.policy.interactive_application_names = Take<std::vector<std::string>>(v);
+          }),
       Row("policy.environments.local.required_level", OptionType::kString,
           "Maturity level the databases of local targets must reach")
           .Default("prototyping")
@@ -335,7 +414,8 @@ std::vector<ConfigOption> BuildOptions() {
           .Store([](OptionValue v, Config& c) { c.targets.back().environment = Take<std::string>(v); }),
       Row("targets[].labels", OptionType::kStringMap,
           "Extra Prometheus labels on the target's series, such as `project`; "
-          "not `target`, `database`, `environment` or names starting with `__`")
+          "not `target`, `database`, `environment`, a label of a metric family (see Metrics) or names "
+          "starting with `__`")
           .Default("{}")
           .Check(LabelName)
           .Store([](OptionValue v, Config& c) {
@@ -353,6 +433,11 @@ std::vector<ConfigOption> BuildOptions() {
               target.databases = Take<std::vector<std::string>>(v);
             }
           }),
+      Row("targets[].pgbackrest_stanza", OptionType::kString,
+          "pgbackrest stanza of the cluster; when set, `pgbackrest --stanza=... info` runs on the "
+          "agent's host each cycle (within half of agent.timeout) to read the last base backup")
+          .Check(StanzaName)
+          .Store([](OptionValue v, Config& c) { c.targets.back().pgbackrest_stanza = Take<std::string>(v); }),
   };
 }
 

@@ -11,6 +11,10 @@ const std::vector<Check>& CheckCatalog() {
     std::vector<Check> checks;
     AddChangeManagementChecks(checks);
     AddPgauditChecks(checks);
+    AddRolesChecks(checks);
+    AddNetworkChecks(checks);
+    AddBackupChecks(checks);
+    AddEnvironmentFlowChecks(checks);
     std::stable_sort(checks.begin(), checks.end(), [](const Check& a, const Check& b) {
       return a.level != b.level ? a.level < b.level : a.id < b.id;
     });

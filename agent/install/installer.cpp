@@ -36,6 +36,28 @@ void RequireAgentRole(pqxx::work& transaction, const std::string& agent_role) {
   }
 }
 
+// The install's own DDL (grants, functions) is not a change to report. Event
+// triggers are catalog rows: disabled inside this transaction, they stay
+// enabled for every other session until it commits, and it commits with
+// them enabled again.
+constexpr const char* kPauseCaptureSql = R"sql(
+DO $pause$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname = 'pgposture_ddl_command_end') THEN
+    ALTER EVENT TRIGGER pgposture_ddl_command_end DISABLE;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname = 'pgposture_sql_drop') THEN
+    ALTER EVENT TRIGGER pgposture_sql_drop DISABLE;
+  END IF;
+END
+$pause$)sql";
+
+// ALWAYS: they fire under session_replication_role = replica too. This also
+// re-enables triggers someone had disabled.
+constexpr const char* kResumeCaptureSql =
+    "ALTER EVENT TRIGGER pgposture_ddl_command_end ENABLE ALWAYS; "
+    "ALTER EVENT TRIGGER pgposture_sql_drop ENABLE ALWAYS";
+
 int InstalledVersion(pqxx::work& transaction) {
   if (transaction.exec1("SELECT pg_catalog.to_regclass('pgposture.installation') IS NULL")[0].as<bool>()) {
     return 0;
@@ -46,7 +68,23 @@ int InstalledVersion(pqxx::work& transaction) {
 
 }  // namespace
 
-InstallResult Install(const std::string& conninfo, const std::string& agent_role) {
+// Registers configured history tables and attaches the history-write
+// trigger to every history table that exists now.
+void AddHistoryTables(pqxx::work& transaction, const std::vector<std::string>& history_tables) {
+  for (const std::string& name : history_tables) {
+    const size_t dot = name.find('.');
+    transaction.exec_params(
+        "INSERT INTO pgposture.history_tables (schema_name, table_name, tool) VALUES ($1, $2, 'configured') "
+        "ON CONFLICT DO NOTHING",
+        dot == std::string::npos ? "" : name.substr(0, dot), dot == std::string::npos ? name : name.substr(dot + 1));
+  }
+  transaction.exec(
+      "SELECT pgposture.internal_attach_history_trigger(c.oid) FROM pg_catalog.pg_class c "
+      "WHERE pgposture.internal_is_history_table(c.oid)");
+}
+
+InstallResult Install(const std::string& conninfo, const std::string& agent_role,
+                      const std::vector<std::string>& history_tables) {
   pqxx::connection connection(conninfo);
   pqxx::work transaction(connection);
   RequireSuperuser(transaction);
@@ -66,6 +104,7 @@ InstallResult Install(const std::string& conninfo, const std::string& agent_role
   // Pinned for the install itself, so no object of the database's own can
   // stand in for a catalog name the SQL uses.
   transaction.exec("SET LOCAL search_path = pg_catalog, pg_temp");
+  transaction.exec(kPauseCaptureSql);
   for (const InstallSqlFile& file : InstallSqlFiles()) {
     try {
       transaction.exec(file.sql);
@@ -73,12 +112,14 @@ InstallResult Install(const std::string& conninfo, const std::string& agent_role
       throw InstallError("install step " + file.name + " failed: " + error.what());
     }
   }
+  AddHistoryTables(transaction, history_tables);
   transaction.exec_params(
       "INSERT INTO pgposture.installation (version, agent_role) VALUES ($1, $2) "
       "ON CONFLICT (singleton) DO UPDATE SET version = EXCLUDED.version, agent_role = EXCLUDED.agent_role, "
       "installed_at = CASE WHEN pgposture.installation.version = EXCLUDED.version "
       "THEN pgposture.installation.installed_at ELSE pg_catalog.now() END",
       kInstallVersion, agent_role);
+  transaction.exec(kResumeCaptureSql);
   transaction.commit();
   return result;
 }

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace pgposture {
 
@@ -23,8 +24,11 @@ struct InstallResult {
 /// in one transaction, and grants `agent_role` what it needs. Idempotent:
 /// applying it again leaves the database as it was. Needs a superuser: event
 /// triggers and functions reading pg_authid must belong to one. Throws
-/// InstallError (refusals) or pqxx exceptions.
-InstallResult Install(const std::string& conninfo, const std::string& agent_role);
+/// InstallError (refusals) or pqxx exceptions. `history_tables` names
+/// migration-history tables beyond the known tools' ("schema.table", or
+/// "table" in any schema): writes to them mark a transaction as a migration.
+InstallResult Install(const std::string& conninfo, const std::string& agent_role,
+                      const std::vector<std::string>& history_tables = {});
 
 struct UninstallResult {
   std::string database;

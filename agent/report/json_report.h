@@ -11,4 +11,8 @@ namespace pgposture {
 /// field printed, enums by name.
 std::string RenderJson(const v1::CheckReport& report);
 
+/// The same for any message; `multiline` false gives one line (for a stream
+/// of messages, one per line), without a trailing newline.
+std::string RenderMessageJson(const google::protobuf::Message& message, bool multiline);
+
 }  // namespace pgposture

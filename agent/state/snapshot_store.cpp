@@ -3,9 +3,15 @@
 namespace pgposture {
 
 void SnapshotStore::Publish(DatabaseSnapshot snapshot) {
-  const std::string name = snapshot.database->name();
-  std::lock_guard<std::mutex> lock(mutex_);
-  snapshots_[name] = std::move(snapshot);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    snapshots_[snapshot.database->name()] = snapshot;
+  }
+  NotifyPublished(snapshot);
+}
+
+void SnapshotStore::MarkReady() {
+  if (!ready_.exchange(true)) NotifyReady();
 }
 
 void SnapshotStore::Retain(const std::string& target, const std::set<std::string>& keep) {
@@ -31,6 +37,13 @@ std::vector<DatabaseSnapshot> SnapshotStore::List() const {
   all.reserve(snapshots_.size());
   for (const auto& [name, snapshot] : snapshots_) all.push_back(snapshot);
   return all;
+}
+
+std::optional<DatabaseSnapshot> SnapshotStore::Find(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto found = snapshots_.find(name);
+  if (found == snapshots_.end()) return std::nullopt;
+  return found->second;
 }
 
 }  // namespace pgposture

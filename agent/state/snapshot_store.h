@@ -15,15 +15,18 @@ namespace pgposture {
 /// in; readers copy pointers under a short lock and never wait on a database.
 class SnapshotStore : public SnapshotSource {
  public:
-  /// Replaces the snapshot of snapshot.database->name().
+  /// Replaces the snapshot of snapshot.database->name(), then tells the
+  /// observers.
   void Publish(DatabaseSnapshot snapshot);
   /// Drops every snapshot of `target` whose database is not in `keep`.
   void Retain(const std::string& target, const std::set<std::string>& keep);
   /// Drops every snapshot of targets not in `keep`.
   void RetainTargets(const std::set<std::string>& keep);
-  void MarkReady() { ready_ = true; }
+  /// Sets ready(), telling the observers the first time.
+  void MarkReady();
 
   std::vector<DatabaseSnapshot> List() const override;
+  std::optional<DatabaseSnapshot> Find(const std::string& name) const override;
   bool ready() const override { return ready_; }
 
  private:

@@ -17,6 +17,7 @@ struct BuildInfo {
 /// A prometheus::Collectable that renders every family from the latest
 /// snapshots when scraped: nothing is kept in a registry, so nothing can
 /// disagree with the snapshots, and a scrape never waits on a database.
+/// Cluster-scoped facts appear once per target, without a `database` label.
 class PostureMetrics : public prometheus::Collectable {
  public:
   PostureMetrics(const SnapshotSource& source, BuildInfo build);

@@ -1,6 +1,7 @@
 // `pgposture check` against real clusters, with and without pgaudit.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <set>
 
@@ -197,6 +198,30 @@ targets:
   EXPECT_EQ(down_posture.collection().error_class(), v1::ERROR_CLASS_CONNECT)
       << down_posture.collection().error();
   EXPECT_NE(down_posture.collection().error().find("refused"), std::string::npos);
+}
+
+TEST_F(CheckCommandTest, AgentsOnShardsCoverEveryTargetExactlyOnce) {
+  const std::string password_file = WriteTempFile("agent.password", std::string(kAgentPassword) + "\n");
+  std::string yaml = "targets:\n";
+  std::set<std::string> all;
+  for (int i = 0; i < 8; ++i) {
+    const std::string name = "db-" + std::to_string(i);
+    all.insert(name);
+    yaml += "  - name: " + name + "\n    dsn: \"" + AgentDsn(*audited_) + "\"\n    password_file: " + password_file + "\n";
+  }
+  const std::string config = WriteTempFile("fleet.yml", yaml);
+  std::map<std::string, int> audited_by;
+  for (int shard = 0; shard < 3; ++shard) {
+    const ProcessResult run =
+        RunPgposture({"check", "--config", config, "--shard", std::to_string(shard) + "/3", "--format", "json"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const v1::CheckReport report = ParseReport(run.out);
+    EXPECT_LT(report.databases_size(), 8) << "shard " << shard << " audits everything";
+    for (const auto& posture : report.databases()) ++audited_by[posture.target()];
+  }
+  EXPECT_EQ(audited_by.size(), all.size());
+  for (const auto& [target, agents] : audited_by) EXPECT_EQ(agents, 1) << target;
+  EXPECT_EQ(RunPgposture({"check", "--config", config, "--shard", "3/3"}).exit_code, 64);
 }
 
 TEST_F(CheckCommandTest, BadConfigExitsSeventyEightNamingThePlace) {

@@ -11,17 +11,6 @@
 namespace pgposture::testing {
 namespace {
 
-// Polls the metrics endpoint until `series_prefix` has `value`.
-bool EventuallyEquals(const std::string& url, const std::string& series_prefix, double value,
-                      std::chrono::seconds within) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (SampleValue(HttpGet(url), series_prefix) == value) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
-}
-
 TEST(DaemonTest, ServesFreshFactsWhileATargetHangsAndStopsOnSigterm) {
   PgCluster cluster;
   Blackhole hung;
@@ -30,6 +19,7 @@ TEST(DaemonTest, ServesFreshFactsWhileATargetHangsAndStopsOnSigterm) {
   timeout: 1s
 listen:
   metrics: "127.0.0.1:0"
+  grpc: "127.0.0.1:0"
 targets:
   - name: hung
     dsn: "host=127.0.0.1 port=)" + std::to_string(hung.port()) + R"( dbname=postgres user=postgres"
@@ -78,6 +68,7 @@ TEST(DaemonTest, DatabaseDownThenBack) {
   timeout: 1s
 listen:
   metrics: "127.0.0.1:0"
+  grpc: "127.0.0.1:0"
 targets:
   - name: db
     dsn: ")" + cluster.Dsn() + R"("

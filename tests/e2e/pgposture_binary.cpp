@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 namespace pgposture::testing {
 
@@ -42,19 +43,25 @@ const v1::Finding& FindingOf(const v1::DatabasePosture& posture, const std::stri
 
 Daemon::Daemon(const std::string& config_path)
     : process_(Command({PgpostureBinary(), "run", "--config", config_path})) {
-  const std::string marker = "metrics on ";
+  // The text between `marker` and `end` in the log; empty until logged.
+  const auto between = [](const std::string& err, const std::string& marker, const std::string& end) {
+    const size_t at = err.find(marker);
+    const size_t stop = at == std::string::npos ? at : err.find(end, at + marker.size());
+    return stop == std::string::npos ? std::string()
+                                     : err.substr(at + marker.size(), stop - at - marker.size());
+  };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
     const std::string err = process_.Stderr();
-    const size_t at = err.find(marker);
-    const size_t end = at == std::string::npos ? at : err.find("/metrics", at);
-    if (end != std::string::npos) {
-      metrics_url_ = err.substr(at + marker.size(), end - at - marker.size());
-      return;
-    }
+    metrics_url_ = between(err, "metrics on ", "/metrics");
+    // "grpc on 127.0.0.1:40211" or "grpc on 127.0.0.1:40211 (TLS)".
+    grpc_address_ = between(err, "grpc on ", "\n");
+    grpc_address_ = grpc_address_.substr(0, grpc_address_.find(' '));
+    if (!metrics_url_.empty() && !grpc_address_.empty()) return;
     if (process_.Wait(std::chrono::milliseconds(50))) break;
   }
-  throw std::runtime_error("pgposture run did not report its metrics address: " + process_.Stderr());
+  throw std::runtime_error("pgposture run did not report its metrics and grpc addresses: " +
+                           process_.Stderr());
 }
 
 std::string HttpGet(const std::string& url) {
@@ -62,6 +69,24 @@ std::string HttpGet(const std::string& url) {
       RunProcess(Command({"curl", "-sS", "--fail", "--max-time", "5", url}), std::chrono::seconds(10));
   if (result.exit_code != 0) throw std::runtime_error("GET " + url + " failed: " + result.err);
   return result.out;
+}
+
+int HttpStatus(const std::string& url) {
+  const ProcessResult result =
+      RunProcess(Command({"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url}),
+                 std::chrono::seconds(10));
+  if (result.exit_code != 0) throw std::runtime_error("GET " + url + " failed: " + result.err);
+  return std::stoi(result.out);
+}
+
+bool EventuallyEquals(const std::string& url, const std::string& series_prefix, double value,
+                      std::chrono::seconds within) {
+  const auto deadline = std::chrono::steady_clock::now() + within;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (SampleValue(HttpGet(url), series_prefix) == value) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
 }
 
 std::optional<double> SampleValue(const std::string& exposition, const std::string& series_prefix) {

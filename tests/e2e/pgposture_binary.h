@@ -30,19 +30,29 @@ const v1::Finding& FindingOf(const v1::DatabasePosture& posture, const std::stri
 class Daemon {
  public:
   /// Starts `pgposture run --config config` and waits (10 s at most) for the
-  /// log line naming the metrics address.
+  /// log lines naming the metrics and gRPC addresses.
   explicit Daemon(const std::string& config_path);
   Process& process() { return process_; }
   /// http://host:port of the metrics endpoint.
   const std::string& metrics_url() const { return metrics_url_; }
+  /// host:port the gRPC server listens on.
+  const std::string& grpc_address() const { return grpc_address_; }
 
  private:
   Process process_;
   std::string metrics_url_;
+  std::string grpc_address_;
 };
 
 /// GET `url` over HTTP (curl); throws when the request fails.
 std::string HttpGet(const std::string& url);
+
+/// The HTTP status of GET `url` (curl); throws when no response arrives.
+int HttpStatus(const std::string& url);
+
+/// Polls the metrics endpoint `url` until `series_prefix` has `value`.
+bool EventuallyEquals(const std::string& url, const std::string& series_prefix, double value,
+                      std::chrono::seconds within);
 
 /// Value of the first sample in `exposition` whose line starts with
 /// `series_prefix` (e.g. `pgposture_up{target="a"`), or nullopt.

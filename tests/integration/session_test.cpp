@@ -120,7 +120,7 @@ TEST_F(SessionTest, LockedCatalogFailsOneCollectorOnLockTimeout) {
   SessionLimits limits;
   limits.lock_timeout = 200ms;
   auto session = Open(limits);
-  Collectors collectors = MakeCollectors(Scope::kDatabase);
+  Collectors collectors = MakeCollectors(Scope::kDatabase, CollectorOptions{});
   v1::DatabasePosture posture;
   const auto started = std::chrono::steady_clock::now();
   RunCollectors(collectors, *session, posture);

@@ -71,6 +71,8 @@ TEST(LoadConfig, ReadsEveryOption) {
   EXPECT_EQ(config.policy.ddl.migration_client_cidrs, (Strings{"10.20.0.0/24", "fd00::/64"}));
   EXPECT_EQ(config.policy.ddl.migration_application_names, (Strings{"^flyway", "^liquibase"}));
   EXPECT_EQ(config.policy.ddl.window, hours(3 * 24));
+  EXPECT_EQ(config.policy.backup.max_archive_age, std::chrono::minutes(15));
+  EXPECT_EQ(config.policy.interactive_application_names, (Strings{"^psql$", "^my-console"}));
   EXPECT_EQ(config.policy.required_levels,
             (StringMap{{"local", "collaborating"}, {"prod", "enterprise"}, {"staging", "production"}}));
 
@@ -83,6 +85,7 @@ TEST(LoadConfig, ReadsEveryOption) {
   EXPECT_EQ(prod.labels, (StringMap{{"project", "app"}, {"team", "payments"}}));
   EXPECT_TRUE(prod.all_databases);
   EXPECT_TRUE(prod.databases.empty());
+  EXPECT_EQ(prod.pgbackrest_stanza, "app-prod");
 
   const TargetConfig& staging = config.targets[1];
   EXPECT_EQ(staging.name, "app.staging_2");
@@ -106,6 +109,10 @@ TEST(LoadConfig, AppliesDefaults) {
   EXPECT_TRUE(config.policy.ddl.migration_client_cidrs.empty());
   EXPECT_TRUE(config.policy.ddl.migration_application_names.empty());
   EXPECT_EQ(config.policy.ddl.window, hours(7 * 24));
+  EXPECT_EQ(config.policy.backup.max_archive_age, hours(1));
+  EXPECT_EQ(config.policy.interactive_application_names,
+            (Strings{"^psql$", "^pgcli$", "^pgAdmin", "^DBeaver", "^DataGrip", "^TablePlus", "^Postico",
+                     "^postgres-meta", "^supabase/dashboard"}));
   EXPECT_EQ(config.policy.required_levels,
             (StringMap{{"local", "prototyping"}, {"prod", "production"}, {"staging", "collaborating"}}));
   ASSERT_EQ(config.targets.size(), 1u);
@@ -117,6 +124,7 @@ TEST(LoadConfig, AppliesDefaults) {
   EXPECT_TRUE(target.labels.empty());
   EXPECT_FALSE(target.all_databases);
   EXPECT_TRUE(target.databases.empty());
+  EXPECT_EQ(target.pgbackrest_stanza, "");
 }
 
 // The table's defaults and config.h's initializers describe the same thing.
@@ -130,6 +138,8 @@ TEST(LoadConfig, DefaultsMatchTheStructInitializers) {
   EXPECT_EQ(loaded.listen.metrics, initialized.listen.metrics);
   EXPECT_EQ(loaded.listen.grpc, initialized.listen.grpc);
   EXPECT_EQ(loaded.policy.ddl.window, initialized.policy.ddl.window);
+  EXPECT_EQ(loaded.policy.backup.max_archive_age, initialized.policy.backup.max_archive_age);
+  EXPECT_EQ(loaded.policy.interactive_application_names, initialized.policy.interactive_application_names);
   EXPECT_EQ(loaded.policy.required_levels, initialized.policy.required_levels);
   EXPECT_EQ(loaded.targets[0].environment, TargetConfig().environment);
 }
@@ -222,6 +232,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "2:11: targets[0].name: invalid target name \"app prod\"; use "
                 "letters, digits, \"_\", \".\" and \"-\", starting with a letter "
                 "or digit (it becomes a resource name and a metric label)"},
+        BadFile{"invalid_stanza.yml",
+                "4:24: targets[0].pgbackrest_stanza: invalid pgbackrest stanza \"--repo1-path=/tmp\"; use "
+                "letters, digits, \"_\", \".\" and \"-\", starting with a letter or digit"},
         BadFile{"reserved_label.yml",
                 "6:7: targets[0].labels.environment: label name \"environment\" is "
                 "reserved: pgposture sets it on every series; choose another name"},
@@ -300,7 +313,7 @@ TEST(ParseConfig, ReportsUnknownKeys) {
             "\"concurrency\"?");
   EXPECT_EQ(ErrorOf("agent:\n  workers: 4\n" + std::string(kTarget)),
             "pgposture.yml:2:3: agent.workers: unknown key; expected one of: "
-            "interval, timeout, concurrency, log_level");
+            "interval, timeout, concurrency, log_level, shard, log_format");
   EXPECT_EQ(ErrorOf("target:\n  - name: app\n"),
             "pgposture.yml:1:1: target: unknown key; did you mean \"targets\"?");
   EXPECT_EQ(ErrorOf(std::string(kTarget) + "    passwordfile: x\n"),
@@ -383,6 +396,8 @@ TEST(ParseConfig, ReportsInvalidLabelNames) {
             "reserved: names starting with \"__\" belong to Prometheus");
   EXPECT_TRUE(Contains(label_error("target"), "label name \"target\" is reserved"));
   EXPECT_TRUE(Contains(label_error("database"), "label name \"database\" is reserved"));
+  EXPECT_TRUE(
+      Contains(label_error("check"), "label name \"check\" is reserved: a pgposture metric family uses it"));
   EXPECT_NO_THROW(ParseConfig(std::string(kTarget) + "    labels: {_team: a, Team2: b}\n", "p"));
 }
 
@@ -583,9 +598,10 @@ TEST(ConfigReferenceMarkdown, ShowsTypeDefaultAndLimits) {
 
 TEST(ConfigSchema, ListsTheKeysOfEachMap) {
   EXPECT_EQ(ConfigChildKeys(""), (Keys{"agent", "listen", "policy", "targets"}));
-  EXPECT_EQ(ConfigChildKeys("policy"), (Keys{"ddl", "environments"}));
-  EXPECT_EQ(ConfigChildKeys("targets[]"),
-            (Keys{"name", "dsn", "password_file", "environment", "labels", "databases"}));
+  EXPECT_EQ(ConfigChildKeys("policy"),
+            (Keys{"ddl", "backup", "interactive_application_names", "environments"}));
+  EXPECT_EQ(ConfigChildKeys("targets[]"), (Keys{"name", "dsn", "password_file", "environment", "labels",
+                                                "databases", "pgbackrest_stanza"}));
   EXPECT_TRUE(ConfigChildKeys("agent.interval").empty());
   EXPECT_EQ(FindConfigOption("agent"), nullptr);
   ASSERT_NE(FindConfigOption("targets[].dsn"), nullptr);

@@ -33,6 +33,18 @@ v1::DatabasePosture ProductionFacts() {
   posture.mutable_migrations()->add_tables()->set_tool("flyway");
   posture.mutable_ddl()->set_capture_installed(true);
   posture.mutable_ddl()->set_capture_enabled(true);
+  v1::Role& postgres = *posture.mutable_roles()->add_roles();
+  postgres.set_name("postgres");
+  postgres.set_superuser(true);
+  postgres.set_bootstrap(true);
+  postgres.set_password_kind(v1::PASSWORD_KIND_SCRAM_SHA_256);
+  posture.mutable_roles()->set_interactive_superuser_sessions(0);
+  v1::NetworkFacts& network = *posture.mutable_network();
+  network.set_ssl(true);
+  network.set_rules_open_to_all(0);
+  network.set_remote_trust_rules(0);
+  posture.mutable_backup()->set_mode(v1::BACKUP_MODE_PITR);
+  posture.mutable_environment_flow();
   return posture;
 }
 

@@ -1,0 +1,231 @@
+-- Out-of-band DDL capture: every DDL command of every role is recorded by
+-- event triggers into pgposture.ddl_events, and every write to a
+-- migration-history table records its transaction in
+-- pgposture.history_writes, so the agent can tell migrations from changes
+-- made by hand. Nobody but the installer can write either table: the
+-- recording functions are SECURITY DEFINER and return trigger types, which
+-- cannot be called directly.
+
+CREATE TABLE IF NOT EXISTS pgposture.ddl_events (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  occurred_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+  transaction_id xid8 NOT NULL DEFAULT pg_catalog.pg_current_xact_id(),
+  command_tag text NOT NULL,
+  object_type text,
+  schema_name text,
+  object_identity text,
+  -- Created by CREATE EXTENSION, or in a temporary schema: never alerts.
+  in_extension boolean NOT NULL DEFAULT false,
+  is_temporary boolean NOT NULL DEFAULT false,
+  session_user_name text NOT NULL DEFAULT session_user,
+  current_user_name text NOT NULL,
+  application_name text,
+  client_addr inet DEFAULT pg_catalog.inet_client_addr(),
+  backend_pid integer NOT NULL DEFAULT pg_catalog.pg_backend_pid(),
+  statement text,
+  change_source text
+);
+CREATE INDEX IF NOT EXISTS ddl_events_transaction_id ON pgposture.ddl_events (transaction_id);
+REVOKE ALL ON pgposture.ddl_events FROM PUBLIC;
+
+CREATE TABLE IF NOT EXISTS pgposture.history_writes (
+  transaction_id xid8 PRIMARY KEY,
+  table_name text NOT NULL,
+  written_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+REVOKE ALL ON pgposture.history_writes FROM PUBLIC;
+
+-- Bumped when recording fails; sequences are not rolled back, so the count
+-- survives the failed subtransaction.
+CREATE SEQUENCE IF NOT EXISTS pgposture.capture_failures;
+REVOKE ALL ON pgposture.capture_failures FROM PUBLIC;
+
+-- Migration-history tables by name; schema '' matches any schema.
+CREATE TABLE IF NOT EXISTS pgposture.history_tables (
+  schema_name text NOT NULL DEFAULT '',
+  table_name text NOT NULL,
+  tool text NOT NULL,
+  PRIMARY KEY (schema_name, table_name)
+);
+REVOKE ALL ON pgposture.history_tables FROM PUBLIC;
+INSERT INTO pgposture.history_tables (schema_name, table_name, tool) VALUES
+  ('supabase_migrations', 'schema_migrations', 'supabase'),
+  ('', 'flyway_schema_history', 'flyway'),
+  ('', 'databasechangelog', 'liquibase'),
+  ('', 'schema_migrations', 'schema_migrations'),
+  ('', 'alembic_version', 'alembic'),
+  ('', '_prisma_migrations', 'prisma'),
+  ('', 'knex_migrations', 'knex'),
+  ('', 'django_migrations', 'django'),
+  ('sqitch', 'changes', 'sqitch'),
+  ('', 'goose_db_version', 'goose'),
+  ('', 'atlas_schema_revisions', 'atlas'),
+  ('drizzle', '__drizzle_migrations', 'drizzle')
+ON CONFLICT DO NOTHING;
+
+CREATE OR REPLACE FUNCTION pgposture.internal_is_history_table(rel oid) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (
+    SELECT 1
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pgposture.history_tables h
+        ON h.table_name = c.relname AND h.schema_name IN ('', n.nspname)
+     WHERE c.oid = rel AND c.relkind IN ('r', 'p'))
+$$;
+
+CREATE OR REPLACE FUNCTION pgposture.record_history_write() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  BEGIN
+    INSERT INTO pgposture.history_writes (transaction_id, table_name)
+    VALUES (pg_catalog.pg_current_xact_id(), pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME))
+    ON CONFLICT DO NOTHING;
+  EXCEPTION WHEN OTHERS THEN
+    -- Recording must never make the migration fail.
+    PERFORM pg_catalog.nextval('pgposture.capture_failures');
+    RAISE WARNING 'pgposture: migration-history write not recorded: %', SQLERRM;
+  END;
+  RETURN NULL;
+END
+$$;
+
+-- Attaches the history-write trigger to a migration-history table. The
+-- CREATE TRIGGER it runs is pgposture's own and is not recorded.
+CREATE OR REPLACE FUNCTION pgposture.internal_attach_history_trigger(rel oid) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  EXECUTE pg_catalog.format(
+    'CREATE OR REPLACE TRIGGER pgposture_history_write AFTER INSERT OR UPDATE OR DELETE ON %s '
+    'FOR EACH STATEMENT EXECUTE FUNCTION pgposture.record_history_write()', rel::regclass);
+END
+$$;
+REVOKE ALL ON FUNCTION pgposture.internal_attach_history_trigger(oid) FROM PUBLIC;
+
+-- What a DDL event records of the session that ran it.
+CREATE OR REPLACE FUNCTION pgposture.internal_insert_ddl_event(
+  tag text, object_type text, schema_name text, object_identity text,
+  in_extension boolean, is_temporary boolean) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  INSERT INTO pgposture.ddl_events (command_tag, object_type, schema_name, object_identity,
+                                    in_extension, is_temporary, current_user_name,
+                                    application_name, statement, change_source)
+  VALUES (tag, object_type, schema_name, object_identity, in_extension, is_temporary,
+          -- Inside this SECURITY DEFINER function current_user is its owner;
+          -- the role the session runs as is in the `role` setting.
+          CASE pg_catalog.current_setting('role') WHEN 'none' THEN session_user::text
+               ELSE pg_catalog.current_setting('role') END,
+          pg_catalog.current_setting('application_name'),
+          -- Statements that may carry credentials are not kept.
+          CASE WHEN tag ~ '(USER MAPPING|SERVER|SUBSCRIPTION)$' THEN NULL
+               ELSE pg_catalog.left(pg_catalog.current_query(), 1000) END,
+          NULLIF(pg_catalog.current_setting('pgposture.change_source', true), ''))
+$$;
+REVOKE ALL ON FUNCTION pgposture.internal_insert_ddl_event(text, text, text, text, boolean, boolean) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION pgposture.capture_ddl_command_end() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  command record;
+BEGIN
+  FOR command IN SELECT * FROM pg_catalog.pg_event_trigger_ddl_commands() LOOP
+    -- pgposture's own objects and triggers are not the audited schema.
+    CONTINUE WHEN command.schema_name = 'pgposture'
+               OR (command.object_type = 'trigger'
+                   AND command.object_identity LIKE 'pgposture\_history\_write on %');
+    BEGIN
+      PERFORM pgposture.internal_insert_ddl_event(command.command_tag, command.object_type, command.schema_name,
+                                         command.object_identity, command.in_extension,
+                                         coalesce(command.schema_name LIKE 'pg\_temp%', false));
+      -- A migration-history table created now: its creating transaction is
+      -- a migration, and its later writes must be seen.
+      IF command.object_type = 'table' AND command.command_tag = 'CREATE TABLE'
+         AND pgposture.internal_is_history_table(command.objid) THEN
+        PERFORM pgposture.internal_attach_history_trigger(command.objid);
+        INSERT INTO pgposture.history_writes (transaction_id, table_name)
+        VALUES (pg_catalog.pg_current_xact_id(), command.object_identity)
+        ON CONFLICT DO NOTHING;
+      END IF;
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pg_catalog.nextval('pgposture.capture_failures');
+      RAISE WARNING 'pgposture: DDL event not recorded (%): %', command.command_tag, SQLERRM;
+    END;
+  END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION pgposture.capture_sql_drop() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  dropped record;
+BEGIN
+  FOR dropped IN SELECT * FROM pg_catalog.pg_event_trigger_dropped_objects() LOOP
+    CONTINUE WHEN dropped.schema_name = 'pgposture'
+               OR (dropped.object_type = 'trigger'
+                   AND dropped.object_identity LIKE 'pgposture\_history\_write on %');
+    BEGIN
+      -- Objects an extension script drops (CREATE/ALTER EXTENSION replace
+      -- their members) belong to the extension. pg_event_trigger_dropped_objects()
+      -- does not say so: a statement that is one extension command does.
+      PERFORM pgposture.internal_insert_ddl_event(
+        TG_TAG, dropped.object_type, dropped.schema_name, dropped.object_identity,
+        dropped.object_type <> 'extension'
+          AND pg_catalog.current_query() ~* '^\s*(create|alter|drop)\s+extension\s[^;]*;?\s*$',
+        dropped.is_temporary);
+    EXCEPTION WHEN OTHERS THEN
+      PERFORM pg_catalog.nextval('pgposture.capture_failures');
+      RAISE WARNING 'pgposture: dropped object not recorded (%): %', TG_TAG, SQLERRM;
+    END;
+  END LOOP;
+END
+$$;
+
+DO $triggers$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname = 'pgposture_ddl_command_end') THEN
+    CREATE EVENT TRIGGER pgposture_ddl_command_end ON ddl_command_end
+      EXECUTE FUNCTION pgposture.capture_ddl_command_end();
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger WHERE evtname = 'pgposture_sql_drop') THEN
+    CREATE EVENT TRIGGER pgposture_sql_drop ON sql_drop EXECUTE FUNCTION pgposture.capture_sql_drop();
+  END IF;
+  -- Off for the rest of the install transaction, so that the install's own
+  -- DDL is not recorded; the installer enables them as its last step.
+  ALTER EVENT TRIGGER pgposture_ddl_command_end DISABLE;
+  ALTER EVENT TRIGGER pgposture_sql_drop DISABLE;
+END
+$triggers$;
+
+-- The agent's one reading function: everything about capture in this
+-- database, as (kind, a, b, c) rows. Events are read by transaction, not by
+-- id: ids are handed out before commit, so a later commit can carry a smaller
+-- id. Every event of a transaction whose id is at least `since` is returned
+-- (with `c` saying whether its transaction wrote migration history), and
+-- the `xmin` row tells the next call where to start: transactions below it
+-- have all finished, so their events will never change.
+CREATE OR REPLACE FUNCTION pgposture.ddl_capture(since xid8)
+RETURNS TABLE (kind text, a text, b text, c text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT 'xmin', pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text, NULL, NULL
+  UNION ALL
+  SELECT 'trigger', evtname::text, evtenabled::text, NULL
+    FROM pg_catalog.pg_event_trigger
+   WHERE evtname IN ('pgposture_ddl_command_end', 'pgposture_sql_drop')
+  UNION ALL
+  SELECT 'failures', (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM pgposture.capture_failures)::text,
+         NULL, NULL
+  UNION ALL
+  SELECT 'event',
+         pg_catalog.json_build_object(
+           'id', e.id, 'time', e.occurred_at, 'transaction_id', e.transaction_id::text::bigint,
+           'command_tag', e.command_tag, 'object_type', e.object_type, 'schema_name', e.schema_name,
+           'object_identity', e.object_identity, 'session_user', e.session_user_name,
+           'current_user', e.current_user_name, 'application_name', e.application_name,
+           'client_addr', pg_catalog.host(e.client_addr), 'backend_pid', e.backend_pid,
+           'statement', e.statement, 'change_source', e.change_source,
+           'in_extension', e.in_extension, 'temporary', e.is_temporary)::text,
+         e.transaction_id::text,
+         (EXISTS (SELECT 1 FROM pgposture.history_writes w WHERE w.transaction_id = e.transaction_id))::text
+    FROM pgposture.ddl_events e
+   WHERE e.transaction_id >= since
+$$;

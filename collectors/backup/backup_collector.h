@@ -1,0 +1,28 @@
+// Cluster-wide WAL archiving facts: settings, archiver, backlog, slots, and
+// the backup mode they amount to.
+#pragma once
+
+#include <chrono>
+
+#include "collectors/collector.h"
+#include "collectors/collector_options.h"
+#include "collectors/tagged_rows.h"
+
+namespace pgposture {
+
+class BackupCollector : public Collector {
+ public:
+  explicit BackupCollector(const CollectorOptions& options) : max_archive_age_(options.max_archive_age) {}
+  const char* name() const override { return "backup"; }
+  Scope scope() const override { return Scope::kCluster; }
+  void Collect(Session& session, v1::DatabasePosture& posture) override;
+
+ private:
+  std::chrono::milliseconds max_archive_age_;
+};
+
+/// Pure part: fills `facts`, mode included, from the collector query's rows.
+void ParseBackupRows(const TaggedRows& rows, std::chrono::milliseconds max_archive_age,
+                     v1::BackupFacts& facts);
+
+}  // namespace pgposture

@@ -1,0 +1,66 @@
+#include "collectors/ddl/ddl_collector.h"
+
+#include <pqxx/except>
+
+namespace pgposture {
+namespace {
+
+const char* const kCaptureTriggers[] = {"pgposture_ddl_command_end", "pgposture_sql_drop"};
+
+// undefined_function, invalid_schema_name: the install was removed.
+bool IsMissingInstall(const pqxx::sql_error& error) {
+  return error.sqlstate() == "42883" || error.sqlstate() == "3F000";
+}
+
+}  // namespace
+
+DdlCollector::DdlCollector(const CollectorOptions& options) : classifier_(options), history_(options.ddl_window) {}
+
+bool DdlCollector::CaptureInstalled(Session& session) {
+  if (!installed_) {
+    installed_ = session.Query("SELECT pg_catalog.to_regprocedure('pgposture.ddl_capture(xid8)') IS NOT NULL")[0][0]
+                     .as<bool>();
+  }
+  return installed_;
+}
+
+void FillCaptureHealth(const DdlCaptureRead& read, v1::DdlFacts& facts) {
+  bool installed = true;
+  bool enabled = true;
+  for (const char* name : kCaptureTriggers) {
+    const auto trigger = read.triggers.find(name);
+    installed &= trigger != read.triggers.end();
+    // evtenabled: O origin, R replica, A always, D disabled.
+    enabled &= trigger != read.triggers.end() && trigger->second != "D";
+  }
+  facts.set_capture_installed(installed);
+  facts.set_capture_enabled(enabled);
+  facts.set_capture_failures(read.failures);
+}
+
+void DdlCollector::Collect(Session& session, v1::DatabasePosture& posture) {
+  v1::DdlFacts& facts = *posture.mutable_ddl();
+  if (!CaptureInstalled(session)) {
+    facts.set_capture_installed(false);
+    facts.set_capture_enabled(false);
+    return;
+  }
+  DdlCaptureRead read;
+  try {
+    // since is a number this process produced, not user input.
+    read = ParseDdlCaptureRows(ToTaggedRows(
+        session.Query("SELECT kind, a, b, c FROM pgposture.ddl_capture('" + std::to_string(history_.since()) +
+                      "'::pg_catalog.xid8)")));
+  } catch (const pqxx::sql_error& error) {
+    if (!IsMissingInstall(error)) throw;
+    installed_ = false;
+    facts.set_capture_installed(false);
+    facts.set_capture_enabled(false);
+    return;
+  }
+  FillCaptureHealth(read, facts);
+  history_.Apply(std::move(read), classifier_, std::chrono::system_clock::now());
+  history_.Fill(facts);
+}
+
+}  // namespace pgposture

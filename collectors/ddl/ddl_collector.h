@@ -1,0 +1,31 @@
+// Captured DDL of one database, read incrementally and classified.
+#pragma once
+
+#include "collectors/collector.h"
+#include "collectors/collector_options.h"
+#include "collectors/ddl/ddl_classifier.h"
+#include "collectors/ddl/ddl_history.h"
+
+namespace pgposture {
+
+class DdlCollector : public Collector {
+ public:
+  explicit DdlCollector(const CollectorOptions& options);
+  const char* name() const override { return "ddl"; }
+  Scope scope() const override { return Scope::kDatabase; }
+  void Collect(Session& session, v1::DatabasePosture& posture) override;
+
+ private:
+  /// Whether pgposture.ddl_capture() exists here; probed (one cheap query)
+  /// until it does, so a database without the install costs no failed query.
+  bool CaptureInstalled(Session& session);
+
+  DdlClassifier classifier_;
+  DdlHistory history_;
+  bool installed_ = false;
+};
+
+/// Fills capture health (installed, enabled, failures) from a read.
+void FillCaptureHealth(const DdlCaptureRead& read, v1::DdlFacts& facts);
+
+}  // namespace pgposture

@@ -1,0 +1,104 @@
+#include "collectors/network/network_collector.h"
+
+#include <map>
+
+#include "collectors/installed_function.h"
+#include "collectors/network/hba_risks.h"
+
+namespace pgposture {
+namespace {
+
+// pg_hba_file_rules needs `pgposture install`'s function; one row per field
+// keeps the rules inside the (kind, a, b, c) shape, and ordinality keeps the
+// order of the database and user lists.
+const std::string& Query() {
+  static const std::string query = R"SQL(
+WITH hba AS (
+  SELECT )SQL" + InstalledFunctionRows("hba_rules", R"SQL(
+    SELECT r.line_number, f.field, f.value
+      FROM pgposture.hba_rules() r
+     CROSS JOIN LATERAL (
+       VALUES ('type', r.type, 0::bigint), ('address', r.address, 0), ('netmask', r.netmask, 0),
+              ('auth_method', r.auth_method, 0), ('error', r.error, 0)
+       UNION ALL
+       SELECT 'database', d.item, d.n FROM pg_catalog.unnest(r.database) WITH ORDINALITY AS d(item, n)
+       UNION ALL
+       SELECT 'user_name', u.item, u.n FROM pg_catalog.unnest(r.user_name) WITH ORDINALITY AS u(item, n)
+     ) AS f(field, value, n)
+     WHERE f.value IS NOT NULL
+     ORDER BY r.line_number, f.field, f.n)SQL") +
+                                   R"SQL( AS doc
+)
+SELECT 'server' AS kind, pg_catalog.current_setting('listen_addresses') AS a,
+       pg_catalog.current_setting('ssl') AS b, (h.doc IS NOT NULL)::text AS c
+  FROM hba h
+UNION ALL
+SELECT 'connections', pg_catalog.count(*)::text,
+       pg_catalog.count(*) FILTER (WHERE a.client_addr IS NOT NULL AND NOT coalesce(s.ssl, false))::text, NULL
+  FROM pg_catalog.pg_stat_activity a
+  LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid = a.pid
+ WHERE a.backend_type = 'client backend' AND a.application_name <> 'pgposture'
+UNION ALL
+SELECT 'hba', x.line_number::text, x.field, x.value
+  FROM hba h, XMLTABLE('/table/row' PASSING h.doc COLUMNS line_number integer, field text, value text) AS x
+)SQL";
+  return query;
+}
+
+int32_t ToInt32(const std::optional<std::string>& text) {
+  return static_cast<int32_t>(Int64Column(text).value_or(0));
+}
+
+void SetField(v1::HbaRule& rule, const std::string& field, const std::string& value) {
+  if (field == "type") rule.set_type(value);
+  if (field == "address") rule.set_address(value);
+  if (field == "netmask") rule.set_netmask(value);
+  if (field == "auth_method") rule.set_auth_method(value);
+  if (field == "error") rule.set_error(value);
+  if (field == "database") rule.add_database(value);
+  if (field == "user_name") rule.add_user_name(value);
+}
+
+void CountRisks(v1::NetworkFacts& facts) {
+  std::map<v1::HbaRisk, int32_t> counts;
+  for (const v1::HbaRule& rule : facts.hba_rules()) {
+    for (int risk : rule.risks()) ++counts[static_cast<v1::HbaRisk>(risk)];
+  }
+  facts.set_rules_open_to_all(counts[v1::HBA_RISK_OPEN_TO_ALL]);
+  facts.set_remote_trust_rules(counts[v1::HBA_RISK_REMOTE_TRUST]);
+  facts.set_remote_cleartext_or_md5_rules(counts[v1::HBA_RISK_REMOTE_CLEARTEXT_OR_MD5]);
+  facts.set_remote_non_ssl_rules(counts[v1::HBA_RISK_REMOTE_NON_SSL]);
+}
+
+}  // namespace
+
+void ParseNetworkRows(const TaggedRows& rows, v1::NetworkFacts& facts) {
+  bool hba_readable = false;
+  std::map<int32_t, v1::HbaRule> rules;
+  for (const TaggedRow& row : rows) {
+    if (row.kind == "server") {
+      facts.set_listen_addresses(row.a.value_or(""));
+      if (row.b) facts.set_ssl(*row.b == "on");
+      hba_readable = IsTrue(row.c);
+    } else if (row.kind == "connections") {
+      facts.set_client_connections(ToInt32(row.a));
+      facts.set_client_connections_without_ssl(ToInt32(row.b));
+    } else if (row.kind == "hba") {
+      v1::HbaRule& rule = rules[ToInt32(row.a)];
+      rule.set_line_number(ToInt32(row.a));
+      SetField(rule, row.b.value_or(""), row.c.value_or(""));
+    }
+  }
+  if (!hba_readable) return;
+  for (auto& [line, rule] : rules) {
+    for (v1::HbaRisk risk : HbaRisks(rule)) rule.add_risks(risk);
+    *facts.add_hba_rules() = std::move(rule);
+  }
+  CountRisks(facts);
+}
+
+void NetworkCollector::Collect(Session& session, v1::DatabasePosture& posture) {
+  ParseNetworkRows(ToTaggedRows(session.Query(Query())), *posture.mutable_network());
+}
+
+}  // namespace pgposture
