@@ -9,7 +9,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libpqxx-dev libpq-dev prometheus-cpp-dev libspdlog-dev libyaml-cpp-dev
   libsystemd-dev libcli11-dev libcivetweb-dev
-  libgtest-dev libgmock-dev
+  libgtest-dev libgmock-dev libssl-dev
+  # CI: formatting check and the systemd unit checks (systemd-analyze)
+  clang-format systemd
   # the clusters the tests and the demo audit, and the backup tool the tests
   # archive with and the agent asks for the last base backup
   postgresql-15 postgresql-15-pgaudit pgbackrest

@@ -50,7 +50,8 @@ int RunCli(int argc, char** argv) {
   check
       ->add_option("--require", check_options.require, "Required maturity level for every database (CI gate)")
       ->check(CLI::IsMember({"prototyping", "collaborating", "production", "enterprise"}));
-  check->add_option("--shard", check_options.shard, "Only shard i of n of the targets (overrides agent.shard)")
+  check
+      ->add_option("--shard", check_options.shard, "Only shard i of n of the targets (overrides agent.shard)")
       ->check(shard_format);
 
   InstallOptions install_options;

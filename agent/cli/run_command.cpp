@@ -9,10 +9,12 @@
 #include <thread>
 
 #include "agent/cli/commands.h"
+#include "agent/collect/reload_plan.h"
 #include "agent/collect/scheduler.h"
 #include "agent/config/config_loader.h"
 #include "agent/config/shard.h"
 #include "agent/logging.h"
+#include "agent/systemd_notifier.h"
 #include "agent/version.h"
 #include "exporters/grpc/grpc_server.h"
 #include "exporters/prometheus/http_server.h"
@@ -45,6 +47,30 @@ GrpcServerOptions GrpcOptionsOf(const ListenSettings& listen) {
   options.token_file = listen.grpc_token_file;
   options.collect_token_file = listen.grpc_collect_token_file;
   return options;
+}
+
+// SIGHUP: re-reads the configuration. An invalid one is logged and the
+// running one kept; a valid one goes to the scheduler, which applies it
+// between cycles. The listeners stay as they are.
+void Reload(const std::string& config_path, const std::optional<std::string>& shard,
+            const std::optional<std::string>& log_level, Config& running, Scheduler& scheduler,
+            SystemdNotifier& notifier) {
+  auto log = spdlog::get("agent");
+  notifier.Reloading();
+  try {
+    Config next = LoadConfig(config_path);
+    KeepOwnTargets(next, shard);
+    if (!SameListeners(next.listen, running.listen)) {
+      log->warn("listen settings changed: they apply at the next restart, the running listeners stay");
+    }
+    SetupLogging(log_level.value_or(next.agent.log_level), next.agent.log_format);
+    scheduler.Reload(next);
+    running = std::move(next);
+    log->info("configuration reloaded from {}: {} target(s)", config_path, running.targets.size());
+  } catch (const ConfigError& error) {
+    log->error("configuration reload rejected, keeping the running one: {}", error.what());
+  }
+  notifier.Ready("reloaded");
 }
 
 bool IsLoopback(const std::string& address) {
@@ -99,10 +125,18 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
         "and listen.grpc_auth",
         grpc_server->address());
   }
+  SystemdNotifier notifier;
+  RunHooks hooks;
+  hooks.cycle_finished = [&notifier, first = true]() mutable {
+    if (first) notifier.Ready("auditing");
+    first = false;
+  };
+  hooks.alive = [&notifier] { notifier.Alive(); };
+  if (notifier.alive_every()) hooks.alive_every = *notifier.alive_every();
   std::promise<void> finished;
   std::future<void> done = finished.get_future();
   std::thread runner([&] {
-    scheduler.Run();
+    scheduler.Run(hooks);
     finished.set_value();
   });
 
@@ -110,12 +144,13 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
     int received = 0;
     sigwait(&signals, &received);
     if (received == SIGHUP) {
-      log->warn("SIGHUP ignored: configuration reload is not supported yet, restart to apply changes");
+      Reload(config_path, shard, log_level, config, scheduler, notifier);
       continue;
     }
     log->info("{} received, shutting down", strsignal(received));
     break;
   }
+  notifier.Stopping();
   const auto stop_deadline = std::chrono::steady_clock::now() + kStopGrace;
   grpc_server->Shutdown(kGrpcGrace);
   scheduler.Stop(std::chrono::duration_cast<std::chrono::milliseconds>(stop_deadline -

@@ -1,10 +1,9 @@
 #include "agent/collect/audited_database.h"
 
 #include <google/protobuf/util/time_util.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
-
-#include <spdlog/spdlog.h>
 
 #include "agent/collect/discovery.h"
 #include "agent/collect/password_file.h"

@@ -31,6 +31,7 @@ class AuditedTarget {
                               SnapshotStore& store);
 
   const TargetConfig& config() const { return config_; }
+  const CollectorOptions& options() const { return options_; }
 
  private:
   AuditedDatabase& Database(const std::string& name);

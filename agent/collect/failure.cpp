@@ -1,8 +1,7 @@
 #include "agent/collect/failure.h"
 
-#include <pqxx/except>
-
 #include <cctype>
+#include <pqxx/except>
 
 #include "agent/report/one_line.h"
 

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 
 #include "agent/collect/collector_options_from_config.h"
+#include "agent/collect/reload_plan.h"
 #include "agent/eval/environment_flow.h"
 #include "agent/eval/maturity.h"
 
@@ -52,7 +54,9 @@ CollectionContext Scheduler::ContextFor(const AuditedTarget& target) {
   return context;
 }
 
-void Scheduler::RunCycle() {
+void Scheduler::RunCycle() { RunCycle(RunHooks{}); }
+
+void Scheduler::RunCycle(const RunHooks& hooks) {
   std::lock_guard<std::timed_mutex> collecting(collecting_);
   std::vector<CollectionContext> contexts;
   contexts.reserve(targets_.size());
@@ -68,30 +72,87 @@ void Scheduler::RunCycle() {
       group.Done();
     });
   }
-  group.Wait();
+  // Every collection ends by its deadline, so a cycle whose tasks stop
+  // finishing is hung: then `alive` is not called and the watchdog fires.
+  int done = 0;
+  while (!group.WaitFor(hooks.alive_every)) {
+    if (group.done() > done) hooks.alive();
+    done = group.done();
+  }
   // Needs every target's snapshot of this cycle.
   RefreshEnvironmentFlow(store_);
 }
 
-void Scheduler::Run() {
+void Scheduler::Run(const RunHooks& hooks) {
   auto log = spdlog::get("scheduler");
   {
     std::lock_guard<std::mutex> lock(mutex_);
     running_ = true;
   }
   while (!stopping_) {
+    ApplyPendingConfig();
     const auto started = std::chrono::steady_clock::now();
-    RunCycle();
+    RunCycle(hooks);
     if (!store_.ready()) {
       store_.MarkReady();
       if (log) log->info("first collection cycle finished");
     }
+    hooks.cycle_finished();
     std::unique_lock<std::mutex> lock(mutex_);
-    if (wake_.wait_until(lock, started + config_.agent.interval, [this] { return stopping_.load(); })) break;
+    const auto next = started + config_.agent.interval;
+    while (!stopping_ && !pending_config_ && std::chrono::steady_clock::now() < next) {
+      wake_.wait_until(lock, std::min(next, std::chrono::steady_clock::now() + hooks.alive_every));
+      hooks.alive();
+    }
   }
   std::lock_guard<std::mutex> lock(mutex_);
   running_ = false;
   wake_.notify_all();
+}
+
+void Scheduler::Reload(const Config& config) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pending_config_ = config;
+  wake_.notify_all();
+}
+
+void Scheduler::ApplyPendingConfig() {
+  std::optional<Config> next;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    next.swap(pending_config_);
+  }
+  if (!next) return;
+  std::lock_guard<std::timed_mutex> collecting(collecting_);
+  std::vector<std::unique_ptr<AuditedTarget>> targets;
+  std::set<std::string> names;
+  int kept = 0;
+  for (const TargetConfig& target : next->targets) {
+    CollectorOptions options = CollectorOptionsFor(*next, target);
+    const auto old = std::find_if(targets_.begin(), targets_.end(), [&](const auto& candidate) {
+      return candidate && SameTarget(candidate->config(), target) &&
+             SameOptions(candidate->options(), options);
+    });
+    if (old != targets_.end()) {
+      targets.push_back(std::move(*old));
+      ++kept;
+    } else {
+      targets.push_back(std::make_unique<AuditedTarget>(target, std::move(options)));
+    }
+    names.insert(target.name);
+  }
+  const size_t before = targets_.size();
+  targets_ = std::move(targets);
+  if (next->agent.concurrency != config_.agent.concurrency) {
+    // Idle between cycles, so replacing it loses no task.
+    pool_ = std::make_unique<WorkPool>(next->agent.concurrency);
+  }
+  config_ = std::move(*next);
+  store_.RetainTargets(names);
+  if (auto log = spdlog::get("scheduler")) {
+    log->info("configuration applied: {} target(s); {} kept, {} started (new or changed), {} stopped",
+              targets_.size(), kept, targets_.size() - kept, before - kept);
+  }
 }
 
 void Scheduler::Stop(std::chrono::milliseconds grace) {
@@ -109,13 +170,14 @@ void Scheduler::Stop(std::chrono::milliseconds grace) {
 CollectNowResult Scheduler::CollectNow(const std::string& target, const std::string& database,
                                        std::chrono::steady_clock::time_point deadline) {
   using Outcome = CollectNowResult::Outcome;
+  // Also keeps ApplyPendingConfig() from replacing targets_ meanwhile.
+  std::unique_lock<std::timed_mutex> collecting(collecting_, deadline);
+  if (!collecting.owns_lock()) return {Outcome::kDeadlineExceeded, ""};
+  if (stopping_) return {Outcome::kStopping, ""};
   const auto audited = std::find_if(targets_.begin(), targets_.end(), [&](const auto& candidate) {
     return candidate->config().name == target;
   });
   if (audited == targets_.end()) return {Outcome::kUnknown, ""};
-  std::unique_lock<std::timed_mutex> collecting(collecting_, deadline);
-  if (!collecting.owns_lock()) return {Outcome::kDeadlineExceeded, ""};
-  if (stopping_) return {Outcome::kStopping, ""};
 
   CollectionContext context = ContextFor(**audited);
   const auto left =

@@ -3,8 +3,10 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "agent/collect/audited_target.h"
@@ -14,6 +16,17 @@
 #include "exporters/collect_trigger.h"
 
 namespace pgposture {
+
+/// What Run() tells its owner, for systemd's readiness and watchdog.
+struct RunHooks {
+  /// After every cycle (the first one makes the agent ready).
+  std::function<void()> cycle_finished = [] {};
+  /// Whenever the loop is alive: between cycles, and during a cycle as long
+  /// as collections keep finishing. A hung cycle stops calling it.
+  std::function<void()> alive = [] {};
+  /// How often `alive` is due at least.
+  std::chrono::milliseconds alive_every{std::chrono::seconds(10)};
+};
 
 class Scheduler : public CollectTrigger {
  public:
@@ -28,7 +41,15 @@ class Scheduler : public CollectTrigger {
 
   /// Runs cycles every interval until Stop(); marks the store ready after the
   /// first one.
-  void Run();
+  void Run(const RunHooks& hooks = {});
+
+  /// Applies `config` between cycles, and starts the next cycle at once:
+  /// added targets start, removed ones stop and leave the store, changed
+  /// ones (target or collector settings) start over with new sessions, and
+  /// unchanged ones keep their sessions and state (DDL cursors, role
+  /// inventory). Listen addresses are not the scheduler's: the caller keeps
+  /// its listeners.
+  void Reload(const Config& config);
 
   /// Asks Run() to return: no new collection starts, and collections still
   /// in flight after `grace` (on-demand ones too) are abandoned (their
@@ -43,6 +64,9 @@ class Scheduler : public CollectTrigger {
 
  private:
   CollectionContext ContextFor(const AuditedTarget& target);
+  void RunCycle(const RunHooks& hooks);
+  /// Installs a pending Reload(); called by Run() between cycles.
+  void ApplyPendingConfig();
 
   Config config_;
   SnapshotStore& store_;
@@ -57,6 +81,7 @@ class Scheduler : public CollectTrigger {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool running_ = false;
+  std::optional<Config> pending_config_;  // guarded by mutex_
   std::unique_ptr<WorkPool> pool_;
 };
 

@@ -45,7 +45,18 @@ void TaskGroup::Add() {
 
 void TaskGroup::Done() {
   std::lock_guard<std::mutex> lock(mutex_);
+  ++done_;
   if (--pending_ == 0) idle_.notify_all();
+}
+
+bool TaskGroup::WaitFor(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return idle_.wait_for(lock, timeout, [this] { return pending_ == 0; });
+}
+
+int TaskGroup::done() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return done_;
 }
 
 void TaskGroup::Wait() {

@@ -1,6 +1,7 @@
 // A fixed set of threads running queued tasks: the bound on concurrency.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -37,11 +38,16 @@ class TaskGroup {
   void Add();
   void Done();
   void Wait();
+  /// Waits at most `timeout`; true when every task is done.
+  bool WaitFor(std::chrono::milliseconds timeout);
+  /// Tasks done so far: a waiter can tell progress from a hang.
+  int done() const;
 
  private:
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable idle_;
   int pending_ = 0;
+  int done_ = 0;
 };
 
 }  // namespace pgposture

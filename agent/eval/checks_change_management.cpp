@@ -37,8 +37,8 @@ void AddChangeManagementChecks(std::vector<Check>& checks) {
                       if (ddl.out_of_band_in_window() == 0) return Pass();
                       const v1::DdlEvent& last = ddl.last_out_of_band();
                       return Fail(std::to_string(ddl.out_of_band_in_window()) +
-                                  " out-of-band change(s) in the window; latest: " + last.command_tag() + " " +
-                                  last.object_identity() + " by " + last.session_user() + " from " +
+                                  " out-of-band change(s) in the window; latest: " + last.command_tag() +
+                                  " " + last.object_identity() + " by " + last.session_user() + " from " +
                                   last.source() + " (" + last.application_name() + ")");
                     }});
 }

@@ -76,7 +76,8 @@ void AddHistoryTables(pqxx::work& transaction, const std::vector<std::string>& h
     transaction.exec_params(
         "INSERT INTO pgposture.history_tables (schema_name, table_name, tool) VALUES ($1, $2, 'configured') "
         "ON CONFLICT DO NOTHING",
-        dot == std::string::npos ? "" : name.substr(0, dot), dot == std::string::npos ? name : name.substr(dot + 1));
+        dot == std::string::npos ? "" : name.substr(0, dot),
+        dot == std::string::npos ? name : name.substr(dot + 1));
   }
   transaction.exec(
       "SELECT pgposture.internal_attach_history_trigger(c.oid) FROM pg_catalog.pg_class c "

@@ -20,6 +20,11 @@ std::string Time(const google::protobuf::Timestamp& time) {
   return TimeUtil::ToString(TimeUtil::SecondsToTimestamp(time.seconds()));
 }
 
+// "-" for a level never evaluated (a database never collected).
+std::string Level(v1::MaturityLevel level) {
+  return level == v1::MATURITY_LEVEL_UNSPECIFIED ? "-" : MaturityLevelName(level);
+}
+
 std::string Classification(v1::DdlClassification classification) {
   return EnumWord(v1::DdlClassification_Name(classification), "DDL_CLASSIFICATION_");
 }
@@ -48,8 +53,8 @@ std::string RenderTargets(const v1::ListTargetsResponse& response) {
     for (const v1::DatabaseSummary& database : target.databases()) {
       std::string status = "ok";
       if (!database.error().empty()) status = "error: " + database.error();
-      table.AddRow({database.name(), target.environment(), MaturityLevelName(database.maturity_level()),
-                    MaturityLevelName(database.required_level()), std::to_string(database.failing_checks()),
+      table.AddRow({database.name(), target.environment(), Level(database.maturity_level()),
+                    Level(database.required_level()), std::to_string(database.failing_checks()),
                     Time(database.last_success_at()), status});
     }
   }

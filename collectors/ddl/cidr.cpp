@@ -5,7 +5,9 @@
 namespace pgposture {
 namespace {
 
-int FamilyOf(const std::string& address) { return address.find(':') == std::string::npos ? AF_INET : AF_INET6; }
+int FamilyOf(const std::string& address) {
+  return address.find(':') == std::string::npos ? AF_INET : AF_INET6;
+}
 
 }  // namespace
 

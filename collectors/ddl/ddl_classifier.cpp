@@ -60,7 +60,8 @@ void DdlClassifier::Classify(v1::DdlEvent& event) const {
   if (event.source() == "dashboard") return Decide(event, v1::DDL_CLASSIFICATION_OUT_OF_BAND, "dashboard");
   if (event.wrote_history()) return Decide(event, v1::DDL_CLASSIFICATION_MIGRATION, "history_write");
   if (!event.change_source().empty()) return Decide(event, v1::DDL_CLASSIFICATION_MIGRATION, "change_source");
-  if (std::find(migration_roles_.begin(), migration_roles_.end(), event.session_user()) != migration_roles_.end()) {
+  if (std::find(migration_roles_.begin(), migration_roles_.end(), event.session_user()) !=
+      migration_roles_.end()) {
     return Decide(event, v1::DDL_CLASSIFICATION_MIGRATION, "migration_role");
   }
   for (const Cidr& network : migration_networks_) {

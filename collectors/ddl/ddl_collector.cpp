@@ -14,12 +14,14 @@ bool IsMissingInstall(const pqxx::sql_error& error) {
 
 }  // namespace
 
-DdlCollector::DdlCollector(const CollectorOptions& options) : classifier_(options), history_(options.ddl_window) {}
+DdlCollector::DdlCollector(const CollectorOptions& options)
+    : classifier_(options), history_(options.ddl_window) {}
 
 bool DdlCollector::CaptureInstalled(Session& session) {
   if (!installed_) {
-    installed_ = session.Query("SELECT pg_catalog.to_regprocedure('pgposture.ddl_capture(xid8)') IS NOT NULL")[0][0]
-                     .as<bool>();
+    installed_ =
+        session.Query("SELECT pg_catalog.to_regprocedure('pgposture.ddl_capture(xid8)') IS NOT NULL")[0][0]
+            .as<bool>();
   }
   return installed_;
 }
@@ -48,9 +50,9 @@ void DdlCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   DdlCaptureRead read;
   try {
     // since is a number this process produced, not user input.
-    read = ParseDdlCaptureRows(ToTaggedRows(
-        session.Query("SELECT kind, a, b, c FROM pgposture.ddl_capture('" + std::to_string(history_.since()) +
-                      "'::pg_catalog.xid8)")));
+    read = ParseDdlCaptureRows(
+        ToTaggedRows(session.Query("SELECT kind, a, b, c FROM pgposture.ddl_capture('" +
+                                   std::to_string(history_.since()) + "'::pg_catalog.xid8)")));
   } catch (const pqxx::sql_error& error) {
     if (!IsMissingInstall(error)) throw;
     installed_ = false;

@@ -68,7 +68,8 @@ void DdlHistory::Apply(DdlCaptureRead read, const DdlClassifier& classifier,
     recent_.push_front(std::move(event));
     if (recent_.size() > kRecentEvents) recent_.pop_back();
   }
-  out_of_band_in_window_.erase(out_of_band_in_window_.begin(), out_of_band_in_window_.lower_bound(window_start));
+  out_of_band_in_window_.erase(out_of_band_in_window_.begin(),
+                               out_of_band_in_window_.lower_bound(window_start));
   // Transactions below the new xmin are final: their ids need no memory.
   since_ = std::max(since_, read.xmin);
   for (auto it = counted_above_since_.begin(); it != counted_above_since_.end();) {

@@ -48,11 +48,8 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context, grpc::Sta
 }  // namespace
 
 PostureService::PostureService(const SnapshotSource& source, CollectTrigger* trigger, BearerAuth auth)
-    : source_(source),
-      trigger_(trigger),
-      auth_(std::move(auth)),
-      feed_(std::make_shared<DdlEventFeed>(kWatchStreams)) {
-  if (trigger_ != nullptr) collects_ = std::make_unique<CollectQueue>(*trigger_, kQueuedCollects);
+    : source_(source), auth_(std::move(auth)), feed_(std::make_shared<DdlEventFeed>(kWatchStreams)) {
+  if (trigger != nullptr) collects_ = std::make_unique<CollectQueue>(*trigger, kQueuedCollects);
   source_.AddObserver(feed_);
 }
 

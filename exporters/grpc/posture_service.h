@@ -73,7 +73,6 @@ class PostureService final
   };
 
   const SnapshotSource& source_;
-  CollectTrigger* trigger_;
   const BearerAuth auth_;
   std::shared_ptr<DdlEventFeed> feed_;
   RateLimiter collect_limiter_{kCollectInterval};

@@ -1,11 +1,11 @@
 #include "exporters/prometheus/http_server.h"
 
 #include <CivetServer.h>
+#include <prometheus/text_serializer.h>
 
 #include <cstring>
 
 #include "exporters/prometheus/index_page.h"
-#include "exporters/prometheus/text_format.h"
 
 namespace pgposture {
 namespace {
@@ -28,7 +28,7 @@ class MetricsHandler : public CivetHandler {
  public:
   explicit MetricsHandler(const PostureMetrics& metrics) : metrics_(metrics) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    Respond(conn, 200, kExpositionType, SerializeText(metrics_.Collect()));
+    Respond(conn, 200, kExpositionType, prometheus::TextSerializer().Serialize(metrics_.Collect()));
     return true;
   }
 

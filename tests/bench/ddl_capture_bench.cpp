@@ -35,7 +35,8 @@ double ApplyDdl(pqxx::connection& connection, int round) {
 // Best of kRounds, to keep a noisy neighbour out of the figure.
 double Best(pqxx::connection& connection, int first_round) {
   double best = 1e9;
-  for (int round = 0; round < kRounds; ++round) best = std::min(best, ApplyDdl(connection, first_round + round));
+  for (int round = 0; round < kRounds; ++round)
+    best = std::min(best, ApplyDdl(connection, first_round + round));
   return best;
 }
 

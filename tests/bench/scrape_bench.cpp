@@ -6,6 +6,7 @@
 // involved: a scrape never touches one, so this is what a scrape costs.
 // Latency on a busy machine is mostly waiting for a core, so the CPU time of
 // rendering alone (families and text, this thread's clock) is printed too.
+#include <prometheus/text_serializer.h>
 #include <time.h>
 
 #include <algorithm>
@@ -14,7 +15,6 @@
 #include <vector>
 
 #include "exporters/prometheus/http_server.h"
-#include "exporters/prometheus/text_format.h"
 #include "tests/harness/http_client.h"
 #include "tests/unit/exporters/prometheus/posture_fixtures.h"
 
@@ -50,7 +50,7 @@ void MeasureRender(const FakeSnapshotSource& source, Result& result) {
   std::vector<double> cpu;
   for (int i = 0; i < kWarmup + kScrapes; ++i) {
     const double started = ThreadCpuMs();
-    const std::string text = SerializeText(metrics.Collect());
+    const std::string text = prometheus::TextSerializer().Serialize(metrics.Collect());
     if (i >= kWarmup) cpu.push_back(ThreadCpuMs() - started);
   }
   result.render_cpu_median_ms = Percentile(cpu, 0.5);

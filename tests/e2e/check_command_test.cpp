@@ -207,13 +207,14 @@ TEST_F(CheckCommandTest, AgentsOnShardsCoverEveryTargetExactlyOnce) {
   for (int i = 0; i < 8; ++i) {
     const std::string name = "db-" + std::to_string(i);
     all.insert(name);
-    yaml += "  - name: " + name + "\n    dsn: \"" + AgentDsn(*audited_) + "\"\n    password_file: " + password_file + "\n";
+    yaml += "  - name: " + name + "\n    dsn: \"" + AgentDsn(*audited_) +
+            "\"\n    password_file: " + password_file + "\n";
   }
   const std::string config = WriteTempFile("fleet.yml", yaml);
   std::map<std::string, int> audited_by;
   for (int shard = 0; shard < 3; ++shard) {
-    const ProcessResult run =
-        RunPgposture({"check", "--config", config, "--shard", std::to_string(shard) + "/3", "--format", "json"});
+    const ProcessResult run = RunPgposture(
+        {"check", "--config", config, "--shard", std::to_string(shard) + "/3", "--format", "json"});
     ASSERT_EQ(run.exit_code, 0) << run.err;
     const v1::CheckReport report = ParseReport(run.out);
     EXPECT_LT(report.databases_size(), 8) << "shard " << shard << " audits everything";

@@ -433,6 +433,23 @@ TEST(GrpcTest, QueryPrintsTablesAndJson) {
   const ProcessResult unknown = query({"posture", "app/nope"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_NE(unknown.err.find("NOT_FOUND"), std::string::npos) << unknown.err;
+
+  // `watch` prints each change as it comes. The command says nothing once
+  // subscribed, so changes are made until one shows.
+  Process watch(
+      Command({PgpostureBinary(), "query", "--address", daemon.grpc_address(), "watch", "--out-of-band"}));
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  for (int i = 0; watch.Stdout().empty() && std::chrono::steady_clock::now() < deadline; ++i) {
+    audited.CreateFromDashboard("watched_" + std::to_string(i));
+    std::this_thread::sleep_for(500ms);
+  }
+  const std::string line = watch.Stdout();
+  EXPECT_NE(
+      line.find("  targets/app/databases/postgres  out_of_band  dashboard  postgres  postgres-meta 0.1  "
+                "CREATE TABLE  public.watched_"),
+      std::string::npos)
+      << line << watch.Stderr();
+  watch.Kill(SIGTERM);
 }
 
 TEST(GrpcTest, PythonClientGeneratedFromTheProtosWorks) {

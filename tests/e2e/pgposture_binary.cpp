@@ -41,8 +41,8 @@ const v1::Finding& FindingOf(const v1::DatabasePosture& posture, const std::stri
   throw std::runtime_error("no finding " + check_id);
 }
 
-Daemon::Daemon(const std::string& config_path)
-    : process_(Command({PgpostureBinary(), "run", "--config", config_path})) {
+Daemon::Daemon(const std::string& config_path, std::vector<std::string> env)
+    : process_(Command({PgpostureBinary(), "run", "--config", config_path}, std::move(env))) {
   // The text between `marker` and `end` in the log; empty until logged.
   const auto between = [](const std::string& err, const std::string& marker, const std::string& end) {
     const size_t at = err.find(marker);

@@ -30,8 +30,9 @@ const v1::Finding& FindingOf(const v1::DatabasePosture& posture, const std::stri
 class Daemon {
  public:
   /// Starts `pgposture run --config config` and waits (10 s at most) for the
-  /// log lines naming the metrics and gRPC addresses.
-  explicit Daemon(const std::string& config_path);
+  /// log lines naming the metrics and gRPC addresses. `env`: "NAME=value"
+  /// entries added to its environment.
+  explicit Daemon(const std::string& config_path, std::vector<std::string> env = {});
   Process& process() { return process_; }
   /// http://host:port of the metrics endpoint.
   const std::string& metrics_url() const { return metrics_url_; }

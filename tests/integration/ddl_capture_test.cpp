@@ -48,7 +48,8 @@ class DdlCaptureTest : public ::testing::Test {
   }
 
   // The recent events about the object `identity`.
-  static std::vector<v1::DdlEvent> EventsAbout(const v1::DatabasePosture& posture, const std::string& identity) {
+  static std::vector<v1::DdlEvent> EventsAbout(const v1::DatabasePosture& posture,
+                                               const std::string& identity) {
     std::vector<v1::DdlEvent> events;
     for (const v1::DdlEvent& event : posture.ddl().recent_events()) {
       if (event.object_identity() == identity) events.push_back(event);
@@ -144,7 +145,8 @@ TEST_F(DdlCaptureTest, ConfiguredHistoryTableMarksMigrations) {
   cluster_->Psql("CREATE SCHEMA ops; CREATE TABLE ops.applied_changes (id text PRIMARY KEY)");
   Install(cluster_->Dsn(), "agent", {"ops.applied_changes"});
   auto agent = StartAgent();
-  cluster_->Psql("BEGIN; CREATE TABLE public.tracked (id int); INSERT INTO ops.applied_changes VALUES ('1'); COMMIT");
+  cluster_->Psql(
+      "BEGIN; CREATE TABLE public.tracked (id int); INSERT INTO ops.applied_changes VALUES ('1'); COMMIT");
   const auto events = EventsAbout(Collect(*agent), "public.tracked");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].rule(), "history_write");
@@ -153,7 +155,8 @@ TEST_F(DdlCaptureTest, ConfiguredHistoryTableMarksMigrations) {
 TEST_F(DdlCaptureTest, ChangeSourceAndMigrationRoleMakeMigrations) {
   auto agent = StartAgent();
   cluster_->Psql(
-      "BEGIN; SET LOCAL pgposture.change_source = 'ci:deploy-42'; CREATE TABLE public.declared (id int); COMMIT");
+      "BEGIN; SET LOCAL pgposture.change_source = 'ci:deploy-42'; CREATE TABLE public.declared (id int); "
+      "COMMIT");
   cluster_->Psql("SET ROLE migrator; CREATE TABLE public.by_role (id int)");
   cluster_->Psql("SET SESSION AUTHORIZATION migrator; CREATE TABLE public.by_session (id int)");
   const v1::DatabasePosture posture = Collect(*agent);
@@ -177,7 +180,8 @@ TEST_F(DdlCaptureTest, DashboardWritingHistoryStaysOutOfBand) {
   cluster_->Psql("CREATE TABLE public.schema_migrations (version text PRIMARY KEY)");
   auto agent = StartAgent();
   cluster_->Psql(
-      "SET application_name = 'supabase/dashboard-sql-editor'; BEGIN; CREATE TABLE public.studio_change (id int); "
+      "SET application_name = 'supabase/dashboard-sql-editor'; BEGIN; CREATE TABLE public.studio_change (id "
+      "int); "
       "INSERT INTO public.schema_migrations VALUES ('20240102'); COMMIT");
   const auto events = EventsAbout(Collect(*agent), "public.studio_change");
   ASSERT_EQ(events.size(), 1u);
@@ -289,7 +293,8 @@ TEST_F(DdlCaptureTest, DisabledOrDroppedCaptureIsAFindingWithinOneCycle) {
 
 TEST_F(DdlCaptureTest, RecordingFailureWarnsButNeverFailsTheUsersDdl) {
   auto agent = StartAgent();
-  cluster_->Psql("ALTER TABLE pgposture.ddl_events ADD CONSTRAINT no_views CHECK (command_tag <> 'CREATE VIEW')");
+  cluster_->Psql(
+      "ALTER TABLE pgposture.ddl_events ADD CONSTRAINT no_views CHECK (command_tag <> 'CREATE VIEW')");
   EXPECT_NO_THROW(cluster_->Psql("CREATE VIEW public.v AS SELECT 1 AS one"));
   EXPECT_EQ(cluster_->PsqlValue("SELECT count(*) FROM pg_views WHERE viewname = 'v'"), "1");
   const v1::DatabasePosture posture = Collect(*agent);

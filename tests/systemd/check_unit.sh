@@ -9,7 +9,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # verify wants ExecStart's binary to exist: point it at the one just built.
-sed "s|/usr/local/bin/pgposture|$binary|" "$unit" >"$work/pgposture.service"
+sed "s|^ExecStart=[^ ]*/pgposture |ExecStart=$binary |" "$unit" >"$work/pgposture.service"
 systemd-analyze verify "$work/pgposture.service"
 
 # The threshold is on systemd's 0-100 scale: 20 is an exposure of 2.0.

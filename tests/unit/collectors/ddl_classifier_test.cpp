@@ -23,7 +23,7 @@ CollectorOptions Policy() {
 }
 
 std::pair<v1::DdlClassification, std::string> Classified(v1::DdlEvent event,
-                                                          const CollectorOptions& options = Policy()) {
+                                                         const CollectorOptions& options = Policy()) {
   DdlClassifier(options).Classify(event);
   return {event.classification(), event.rule()};
 }
@@ -50,7 +50,8 @@ TEST(DdlClassifierTest, HandMadeChangeIsOutOfBand) {
 TEST(DdlClassifierTest, EachMigrationRuleAndItsName) {
   v1::DdlEvent history = Event("psql");
   history.set_wrote_history(true);
-  EXPECT_EQ(Classified(history), std::make_pair(v1::DDL_CLASSIFICATION_MIGRATION, std::string("history_write")));
+  EXPECT_EQ(Classified(history),
+            std::make_pair(v1::DDL_CLASSIFICATION_MIGRATION, std::string("history_write")));
 
   v1::DdlEvent declared = Event("psql");
   declared.set_change_source("ci:deploy-42");
@@ -90,7 +91,8 @@ TEST(DdlClassifierTest, ExtensionsAndTemporaryObjectsNeverAlert) {
   EXPECT_EQ(Classified(create).first, v1::DDL_CLASSIFICATION_IGNORED);
   v1::DdlEvent drop = Event("psql");
   drop.set_command_tag("DROP EXTENSION");
-  EXPECT_EQ(Classified(drop).first, v1::DDL_CLASSIFICATION_OUT_OF_BAND) << "removing an extension is a change";
+  EXPECT_EQ(Classified(drop).first, v1::DDL_CLASSIFICATION_OUT_OF_BAND)
+      << "removing an extension is a change";
   v1::DdlEvent temporary = Event("psql");
   temporary.set_temporary(true);
   EXPECT_EQ(Classified(temporary), std::make_pair(v1::DDL_CLASSIFICATION_IGNORED, std::string("temporary")));

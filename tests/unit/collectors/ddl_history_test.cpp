@@ -15,14 +15,16 @@ const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1'8
 
 TaggedRow EventRow(int id, int xid, const std::string& application_name, bool wrote_history = false,
                    std::int64_t seconds = 1'800'000'000 - 60) {
-  const std::string json = R"json({"id": )json" + std::to_string(id) + R"json(, "time": ")json" +
-                           google::protobuf::util::TimeUtil::ToString(
-                               google::protobuf::util::TimeUtil::SecondsToTimestamp(seconds)) +
-                           R"json(", "transaction_id": )json" + std::to_string(xid) +
-                           R"json(, "command_tag": "CREATE TABLE", "object_type": "table", "schema_name": "public",
+  const std::string json =
+      R"json({"id": )json" + std::to_string(id) + R"json(, "time": ")json" +
+      google::protobuf::util::TimeUtil::ToString(
+          google::protobuf::util::TimeUtil::SecondsToTimestamp(seconds)) +
+      R"json(", "transaction_id": )json" + std::to_string(xid) +
+      R"json(, "command_tag": "CREATE TABLE", "object_type": "table", "schema_name": "public",
       "object_identity": "public.t", "session_user": "alice", "current_user": "alice",
-      "application_name": ")json" + application_name +
-                           R"json(", "client_addr": null, "backend_pid": 42, "statement": "CREATE TABLE t ()",
+      "application_name": ")json" +
+      application_name +
+      R"json(", "client_addr": null, "backend_pid": 42, "statement": "CREATE TABLE t ()",
       "change_source": null, "in_extension": false, "temporary": false})json";
   return {"event", json, std::to_string(xid), wrote_history ? "true" : "false"};
 }
@@ -43,7 +45,8 @@ v1::DdlFacts Facts(const DdlHistory& history) {
 }
 
 TEST(DdlHistoryTest, ParsesEventsAsTheServerWritesThem) {
-  const DdlCaptureRead read = ParseDdlCaptureRows(Read(100, {EventRow(2, 90, "psql", true), EventRow(1, 89, "x")}));
+  const DdlCaptureRead read =
+      ParseDdlCaptureRows(Read(100, {EventRow(2, 90, "psql", true), EventRow(1, 89, "x")}));
   EXPECT_EQ(read.xmin, 100u);
   EXPECT_EQ(read.triggers.size(), 2u);
   ASSERT_EQ(read.events.size(), 2u);
@@ -63,7 +66,8 @@ TEST(DdlHistoryTest, LateCommitWithSmallerIdIsCountedOnceAndNotLost) {
   EXPECT_EQ(Facts(history).events_by_classification().at("out_of_band"), 1);
   EXPECT_EQ(history.since(), 90u);
   // 90 commits; the next read returns both, and only 5 is new.
-  history.Apply(ParseDdlCaptureRows(Read(95, {EventRow(5, 90, "psql"), EventRow(6, 91, "psql")})), classifier, kNow);
+  history.Apply(ParseDdlCaptureRows(Read(95, {EventRow(5, 90, "psql"), EventRow(6, 91, "psql")})), classifier,
+                kNow);
   const v1::DdlFacts facts = Facts(history);
   EXPECT_EQ(facts.events_by_classification().at("out_of_band"), 2);
   EXPECT_EQ(facts.recent_events_size(), 2);

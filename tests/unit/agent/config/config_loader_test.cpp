@@ -327,6 +327,33 @@ TEST(ParseConfig, ReportsUnknownKeys) {
             "pgposture.yml:3:3: agent.interval: duplicate key (first at line 2)");
 }
 
+TEST(ParseConfig, ReadsGrpcTlsAndTokenFiles) {
+  const std::string file = kTestdata + "/app-prod.password";  // any readable file
+  const Config config = ParseConfig("listen:\n  grpc_tls: {cert_file: " + file + ", key_file: " + file +
+                                        ", client_ca_file: " + file + "}\n  grpc_auth: {token_file: " + file +
+                                        ", collect_token_file: " + file + "}\n" + kTarget,
+                                    "pgposture.yml");
+  EXPECT_EQ(config.listen.grpc_tls_cert_file, file);
+  EXPECT_EQ(config.listen.grpc_tls_key_file, file);
+  EXPECT_EQ(config.listen.grpc_tls_client_ca_file, file);
+  EXPECT_EQ(config.listen.grpc_token_file, file);
+  EXPECT_EQ(config.listen.grpc_collect_token_file, file);
+}
+
+TEST(ParseConfig, GrpcTlsNeedsCertificateAndKeyTogether) {
+  const std::string file = kTestdata + "/app-prod.password";
+  EXPECT_EQ(ErrorOf("listen:\n  grpc_tls:\n    cert_file: " + file + "\n" + kTarget),
+            "pgposture.yml:3:16: listen.grpc_tls.key_file: missing; cert_file needs its private key");
+  EXPECT_EQ(ErrorOf("listen:\n  grpc_tls:\n    key_file: " + file + "\n" + kTarget),
+            "pgposture.yml:3:15: listen.grpc_tls.cert_file: missing; key_file needs its certificate");
+  EXPECT_EQ(ErrorOf("listen:\n  grpc_tls:\n    client_ca_file: " + file + "\n" + kTarget),
+            "pgposture.yml:3:21: listen.grpc_tls.cert_file: missing; client certificates are checked over "
+            "TLS only; set cert_file and key_file");
+  EXPECT_TRUE(StartsWith(
+      ErrorOf("listen:\n  grpc_auth:\n    token_file: /nonexistent/token\n" + std::string(kTarget)),
+      "pgposture.yml:3:17: listen.grpc_auth.token_file: cannot read"));
+}
+
 TEST(ParseConfig, ReportsDurationsOutOfRange) {
   EXPECT_EQ(ErrorOf("agent:\n  timeout: 50ms\n" + std::string(kTarget)),
             "pgposture.yml:2:12: agent.timeout: 50ms is below the minimum of 100ms");

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <locale>
 #include <set>
+#include <sstream>
 
 #include "exporters/prometheus/label_names.h"
 #include "exporters/prometheus/metrics_collectable.h"
@@ -18,12 +19,29 @@
 namespace pgposture::testing {
 namespace {
 
-// Switches the global C++ and C locales for the scope (as prometheus-cpp's
-// core/tests/raii_locale.h does).
+// German number punctuation: 1.073.741.824,5.
+class GermanNumpunct : public std::numpunct<char> {
+ protected:
+  char do_decimal_point() const override { return ','; }
+  char do_thousands_sep() const override { return '.'; }
+  std::string do_grouping() const override { return "\3"; }
+};
+
+// Switches the C locale (printf, strtod) to `name` and the global C++ locale
+// (streams) to German punctuation for the scope, as prometheus-cpp's
+// core/tests/raii_locale.h does. The C++ side is built from a facet because
+// glibc's newlocale, behind std::locale(name), leaks under LOCPATH, which the
+// sanitizer build reports.
 class ScopedLocale {
  public:
-  explicit ScopedLocale(const char* name) : previous_(std::locale::global(std::locale(name))) {}
-  ~ScopedLocale() { std::locale::global(previous_); }
+  explicit ScopedLocale(const char* name)
+      : previous_(std::locale::global(std::locale(std::locale::classic(), new GermanNumpunct))) {
+    std::setlocale(LC_ALL, name);
+  }
+  ~ScopedLocale() {
+    std::setlocale(LC_ALL, "C");
+    std::locale::global(previous_);
+  }
 
  private:
   std::locale previous_;
@@ -62,7 +80,10 @@ TEST(ExpositionTest, NumbersUseADotUnderADecimalCommaLocale) {
   ScopedLocale german("de_DE.UTF-8");
   char formatted[16];
   std::snprintf(formatted, sizeof(formatted), "%.3f", 0.125);
-  ASSERT_STREQ(formatted, "0,125") << "the locale did not take effect";
+  ASSERT_STREQ(formatted, "0,125") << "the C locale did not take effect";
+  std::ostringstream stream;
+  stream << 1234.5;
+  ASSERT_EQ(stream.str(), "1.234,5") << "the C++ locale did not take effect";
 
   const std::string exposition = FullExposition();
   EXPECT_NE(exposition.find(R"(pgposture_collection_duration_seconds{target="app",environment="prod",)"
