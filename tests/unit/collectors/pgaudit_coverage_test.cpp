@@ -64,7 +64,8 @@ TEST(PgauditCoverageTest, MostSpecificOverrideWins) {
 TEST(PgauditCoverageTest, RoleOverrideTurnsAuditingOff) {
   CoverageInputs inputs = Inputs();
   inputs.overrides = {Override("postgres", "", "none")};
-  const auto& postgres = For(ComputeCoverage(inputs), "postgres");
+  const auto coverage = ComputeCoverage(inputs);
+  const auto& postgres = For(coverage, "postgres");
   EXPECT_EQ(postgres.source(), v1::PGAUDIT_SOURCE_ROLE);
   EXPECT_FALSE(postgres.ddl_audited());
   EXPECT_FALSE(AgentRoleHasOverrides(inputs));
@@ -73,7 +74,8 @@ TEST(PgauditCoverageTest, RoleOverrideTurnsAuditingOff) {
 TEST(PgauditCoverageTest, OtherSettingsDoNotCount) {
   CoverageInputs inputs = Inputs();
   inputs.overrides = {Override("alice", "", "on", "pgaudit.log_catalog")};
-  EXPECT_EQ(For(ComputeCoverage(inputs), "alice").source(), v1::PGAUDIT_SOURCE_SERVER);
+  const auto coverage = ComputeCoverage(inputs);
+  EXPECT_EQ(For(coverage, "alice").source(), v1::PGAUDIT_SOURCE_SERVER);
 }
 
 TEST(PgauditCoverageTest, AgentOverrideMakesServerValueUnknown) {
