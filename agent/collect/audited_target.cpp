@@ -1,10 +1,13 @@
 #include "agent/collect/audited_target.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <set>
 
 #include "agent/eval/environment_flow.h"
 #include "agent/eval/evaluator.h"
+#include "agent/eval/finding_changes.h"
 
 namespace pgposture {
 
@@ -80,6 +83,22 @@ CollectNowResult AuditedTarget::CollectNow(const std::string& name, const Collec
   return outcome;
 }
 
+namespace {
+
+// One line per check whose status changed since the database's previous
+// snapshot; nothing on the first, and nothing while its facts are stale.
+void LogFindingChanges(const SnapshotStore& store, const v1::DatabasePosture& next) {
+  const std::optional<DatabaseSnapshot> previous = store.Find(next.name());
+  if (!previous || next.collection().stale()) return;
+  auto log = spdlog::get("agent");
+  if (!log) return;
+  for (const std::string& change : FindingChanges(*previous->database, next)) {
+    log->info("{}: {}", next.name(), change);
+  }
+}
+
+}  // namespace
+
 void AuditedTarget::Publish(CollectionResult result, const CollectionContext& context,
                             SnapshotStore& store) const {
   // Prod against its siblings as published now (this cycle's or the last
@@ -89,6 +108,7 @@ void AuditedTarget::Publish(CollectionResult result, const CollectionContext& co
   *result.database->mutable_environment_flow() =
       EnvironmentFlowOf(*result.database, prod ? store.List() : std::vector<DatabaseSnapshot>());
   Evaluate(MergedPosture({cluster_, result.database}), context.required_level, *result.database);
+  LogFindingChanges(store, *result.database);
   store.Publish({cluster_, std::move(result.database)});
 }
 

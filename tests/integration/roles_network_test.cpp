@@ -13,12 +13,14 @@
 #include "agent/install/installer.h"
 #include "tests/harness/pg_cluster.h"
 #include "tests/harness/process.h"
+#include "tests/harness/test_certificate.h"
 
 namespace pgposture {
 namespace {
 
 using testing::PgCluster;
 using testing::PgClusterOptions;
+using testing::TestCertificate;
 using namespace std::chrono_literals;
 
 constexpr const char* kPassword = "role-pw";
@@ -62,28 +64,6 @@ std::vector<v1::HbaRisk> Risks(const v1::HbaRule& rule) {
 
 // A self-signed certificate made for this test run, in a directory removed
 // afterwards.
-class TestCertificate {
- public:
-  TestCertificate() {
-    char dir[] = "/tmp/pgp-ssl-XXXXXX";
-    if (mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = dir;
-    const testing::ProcessResult result = testing::RunProcess(
-        {{"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "1",
-          "-keyout", dir_ + "/server.key", "-out", dir_ + "/server.crt"}},
-        60s);
-    if (result.exit_code != 0) throw std::runtime_error("openssl failed: " + result.err);
-  }
-  ~TestCertificate() { std::filesystem::remove_all(dir_); }
-  TestCertificate(const TestCertificate&) = delete;
-  TestCertificate& operator=(const TestCertificate&) = delete;
-
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-};
-
 class RolesNetworkTest : public ::testing::Test {
  protected:
   // Starts a cluster with a login role `agent` (no superuser) and, unless
