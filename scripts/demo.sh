@@ -39,6 +39,13 @@ ALTER ROLE app_owner SET pgaudit.log = 'none';
 SQL
 (umask 077 && printf '%s\n' "$password" >"$demo/agent.password")
 
+echo "== pgposture install: DDL capture and the password/hba readers, for role pgposture"
+"$pgposture" install --dsn "host=127.0.0.1 port=$port dbname=postgres user=postgres" --all-databases \
+  --agent-role pgposture
+echo "== a schema change made the way a dashboard makes it (out of band)"
+scripts/pgcluster.sh psql "$demo/pg" -d app \
+  -c "SET application_name = 'postgres-meta 0.83.2'; CREATE TABLE public.made_in_dashboard (id int)"
+
 cat >"$demo/pgposture.yml" <<YAML
 agent:
   interval: 10s

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <future>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "agent/cli/commands.h"
@@ -13,6 +14,7 @@
 #include "agent/collect/scheduler.h"
 #include "agent/config/config_loader.h"
 #include "agent/config/shard.h"
+#include "agent/config/targets_file.h"
 #include "agent/logging.h"
 #include "agent/systemd_notifier.h"
 #include "agent/version.h"
@@ -27,6 +29,8 @@ constexpr int kExitCannotListen = 71;  // EX_OSERR
 // the 5 s shutdown budget is for joining and exiting.
 constexpr std::chrono::seconds kStopGrace{4};
 constexpr std::chrono::seconds kJoinGrace{1};
+// How often the targets file is looked at for changes.
+constexpr std::chrono::seconds kTargetsFilePoll{1};
 // gRPC calls still running this long after SIGTERM are cancelled; streams
 // and on-demand collections end at once, reads take microseconds.
 constexpr std::chrono::milliseconds kGrpcGrace{250};
@@ -140,13 +144,21 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
     finished.set_value();
   });
 
+  // A targets file is polled while waiting for signals: a fleet tool that
+  // rewrites it needs no SIGHUP.
+  std::optional<FileChangeWatch> targets_watch;
+  if (!config.targets_file.empty()) targets_watch.emplace(config.targets_file);
   while (true) {
-    int received = 0;
-    sigwait(&signals, &received);
-    if (received == SIGHUP) {
+    const timespec poll{kTargetsFilePoll.count(), 0};
+    const int received = sigtimedwait(&signals, nullptr, &poll);
+    if (received == SIGHUP || (received < 0 && targets_watch && targets_watch->Changed())) {
+      if (received < 0) log->info("targets file {} changed", config.targets_file);
       Reload(config_path, shard, log_level, config, scheduler, notifier);
+      targets_watch.reset();
+      if (!config.targets_file.empty()) targets_watch.emplace(config.targets_file);
       continue;
     }
+    if (received < 0) continue;
     log->info("{} received, shutting down", strsignal(received));
     break;
   }

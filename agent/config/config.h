@@ -98,6 +98,8 @@ struct Config {
   ListenSettings listen;
   Policy policy;
   std::vector<TargetConfig> targets;
+  /// More targets, from a file a fleet tool writes; re-read when it changes.
+  std::string targets_file;
 };
 
 }  // namespace pgposture

@@ -20,6 +20,7 @@
 
 #include "agent/config/config_schema.h"
 #include "agent/config/duration.h"
+#include "agent/config/targets_file.h"
 
 namespace pgposture {
 namespace {
@@ -158,6 +159,7 @@ class Parser {
     config_.path = file_;
     ApplyDefaults("");
     ParseMap("", Field{root, "", root.Mark()});
+    CheckSomeTargets();
     CheckTimeoutWithinInterval();
     CheckGrpcTls();
     CheckUniqueTargetNames();
@@ -398,6 +400,12 @@ class Parser {
     return found == marks_.end() ? YAML::Mark::null_mark() : found->second;
   }
 
+  // targets are required, unless a targets_file brings them.
+  void CheckSomeTargets() const {
+    if (config_.targets.empty() && config_.targets_file.empty())
+      Fail(YAML::Mark(), "targets", "missing required key");
+  }
+
   void CheckTimeoutWithinInterval() const {
     const AgentSettings& agent = config_.agent;
     if (agent.timeout <= agent.interval) return;
@@ -455,7 +463,7 @@ class Parser {
 
 }  // namespace
 
-Config LoadConfig(const std::string& path) {
+std::string ReadConfigText(const std::string& path) {
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   std::string text;
   if (file != nullptr) {
@@ -468,7 +476,13 @@ Config LoadConfig(const std::string& path) {
   if (file == nullptr || std::ferror(file.get()) != 0) {
     throw ConfigError(path + ": cannot read: " + std::strerror(errno));
   }
-  return ParseConfig(text, path);
+  return text;
+}
+
+Config LoadConfig(const std::string& path) {
+  Config config = ParseConfig(ReadConfigText(path), path);
+  if (!config.targets_file.empty()) AddTargetsFile(config);
+  return config;
 }
 
 Config ParseConfig(const std::string& yaml_text, const std::string& path) {

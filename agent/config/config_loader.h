@@ -20,8 +20,12 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Reads and parses the file at `path`. Throws ConfigError.
+/// Reads and parses the file at `path`, and the targets_file it names.
+/// Throws ConfigError.
 Config LoadConfig(const std::string& path);
+
+/// The content of the file at `path`; throws ConfigError naming it.
+std::string ReadConfigText(const std::string& path);
 
 /// Parses `yaml_text`, stopping at the first problem. `path` names the file in
 /// messages, and relative password_file paths are resolved against its

@@ -386,8 +386,12 @@ std::vector<ConfigOption> BuildOptions() {
           .Default("production")
           .OneOf(levels)
           .Store([](OptionValue v, Config& c) { c.policy.required_levels["prod"] = Take<std::string>(v); }),
-      Row("targets", OptionType::kMapList, "Database clusters to audit")
-          .Required()
+      Row("targets_file", OptionType::kPath,
+          "YAML file holding more targets under a `targets:` key, as a fleet tool writes it; re-read when it "
+          "changes, and on reload")
+          .Check(ReadableFile)
+          .Store([](OptionValue v, Config& c) { c.targets_file = Take<std::string>(v); }),
+      Row("targets", OptionType::kMapList, "Database clusters to audit; required unless targets_file is set")
           .Range(1, std::numeric_limits<std::int64_t>::max())
           .Store([](OptionValue, Config& c) { c.targets.emplace_back(); }),
       Row("targets[].name", OptionType::kString,

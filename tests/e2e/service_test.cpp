@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -76,6 +77,35 @@ TEST(ServiceTest, SighupWithABrokenConfigKeepsServingTheRunningOne) {
   EXPECT_EQ(SampleValue(HttpGet(metrics), UpSeries("a")), 1);
   EXPECT_EQ(HttpStatus(daemon.metrics_url() + "/readyz"), 200);
   EXPECT_FALSE(daemon.process().Wait(0ms));
+}
+
+TEST(ServiceTest, RewrittenTargetsFileIsAppliedWithoutASignal) {
+  PgCluster cluster;
+  const std::string fleet =
+      WriteTempFile("fleet.yml", "targets:\n  - name: a\n    dsn: \"" + cluster.Dsn() + "\"\n");
+  const std::string config =
+      WriteTempFile("pgposture.yml",
+                    "agent:\n  interval: 1s\n  timeout: 1s\nlisten:\n  metrics: \"127.0.0.1:0\"\n"
+                    "  grpc: \"127.0.0.1:0\"\ntargets_file: " +
+                        fleet + "\n");
+  Daemon daemon(config);
+  const std::string metrics = daemon.metrics_url() + "/metrics";
+  ASSERT_TRUE(EventuallyEquals(metrics, UpSeries("a"), 1, 10s));
+
+  // As a fleet tool does it: write elsewhere, then rename over the file.
+  const std::string next = fleet + ".next";
+  std::ofstream(next) << "targets:\n  - name: b\n    dsn: \"" + cluster.Dsn() + "\"\n";
+  std::filesystem::rename(next, fleet);
+  EXPECT_TRUE(EventuallyEquals(metrics, UpSeries("b"), 1, 10s)) << HttpGet(metrics);
+  EXPECT_TRUE(EventuallyGone(metrics, UpSeries("a"), 10s)) << HttpGet(metrics);
+  EXPECT_NE(daemon.process().Stderr().find("targets file"), std::string::npos);
+
+  // A broken rewrite is rejected; the running targets stay.
+  std::ofstream(fleet) << "targets:\n  - name: b\n";
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_NE(daemon.process().Stderr().find("reload rejected"), std::string::npos)
+      << daemon.process().Stderr();
+  EXPECT_EQ(SampleValue(HttpGet(metrics), UpSeries("b")), 1);
 }
 
 // A stand-in for systemd's notify socket: a datagram socket the daemon

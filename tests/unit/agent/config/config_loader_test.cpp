@@ -616,15 +616,13 @@ TEST(ConfigReferenceMarkdown, ShowsTypeDefaultAndLimits) {
   EXPECT_TRUE(Contains(markdown,
                        "| `agent.concurrency` | integer | `8` | Databases "
                        "collected at once; from 1 to 1024 |\n"));
-  EXPECT_TRUE(Contains(markdown,
-                       "| `targets` | list of maps | required | Database "
-                       "clusters to audit; at least 1 item |\n"));
+  EXPECT_TRUE(Contains(markdown, "| `targets[].name` | string | required |"));
   EXPECT_TRUE(Contains(markdown, "| `targets[].environment` | string | `local` |"));
   EXPECT_TRUE(Contains(markdown, "one of `local`, `staging`, `prod` |\n"));
 }
 
 TEST(ConfigSchema, ListsTheKeysOfEachMap) {
-  EXPECT_EQ(ConfigChildKeys(""), (Keys{"agent", "listen", "policy", "targets"}));
+  EXPECT_EQ(ConfigChildKeys(""), (Keys{"agent", "listen", "policy", "targets_file", "targets"}));
   EXPECT_EQ(ConfigChildKeys("policy"),
             (Keys{"ddl", "backup", "interactive_application_names", "environments"}));
   EXPECT_EQ(ConfigChildKeys("targets[]"), (Keys{"name", "dsn", "password_file", "environment", "labels",
