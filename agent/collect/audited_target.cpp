@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "agent/eval/environment_flow.h"
@@ -87,8 +88,7 @@ namespace {
 
 // One line per check whose status changed since the database's previous
 // snapshot; nothing on the first, and nothing while its facts are stale.
-void LogFindingChanges(const SnapshotStore& store, const v1::DatabasePosture& next) {
-  const std::optional<DatabaseSnapshot> previous = store.Find(next.name());
+void LogFindingChanges(const std::optional<DatabaseSnapshot>& previous, const v1::DatabasePosture& next) {
   if (!previous || next.collection().stale()) return;
   auto log = spdlog::get("agent");
   if (!log) return;
@@ -101,14 +101,18 @@ void LogFindingChanges(const SnapshotStore& store, const v1::DatabasePosture& ne
 
 void AuditedTarget::Publish(CollectionResult result, const CollectionContext& context,
                             SnapshotStore& store) const {
-  // Prod against its siblings as published now (this cycle's or the last
-  // one's facts), so findings do not flap to unknown until
-  // RefreshEnvironmentFlow compares again after the cycle.
-  const bool prod = result.database->environment() == "prod";
-  *result.database->mutable_environment_flow() =
-      EnvironmentFlowOf(*result.database, prod ? store.List() : std::vector<DatabaseSnapshot>());
+  const std::optional<DatabaseSnapshot> previous = store.Find(result.database->name());
+  // Comparing prod with its staging siblings needs every target's snapshot:
+  // RefreshEnvironmentFlow does it once after the cycle. Until then the
+  // previous comparison stands, so findings do not flap, and a publish costs
+  // no scan of the whole store.
+  if (previous && previous->database->has_environment_flow()) {
+    *result.database->mutable_environment_flow() = previous->database->environment_flow();
+  } else {
+    *result.database->mutable_environment_flow() = EnvironmentFlowOf(*result.database, {});
+  }
   Evaluate(MergedPosture({cluster_, result.database}), context.required_level, *result.database);
-  LogFindingChanges(store, *result.database);
+  LogFindingChanges(previous, *result.database);
   store.Publish({cluster_, std::move(result.database)});
 }
 
