@@ -131,7 +131,8 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
   }
   SystemdNotifier notifier;
   RunHooks hooks;
-  hooks.cycle_finished = [&notifier, first = true]() mutable {
+  hooks.cycle_finished = [&notifier, &server, first = true]() mutable {
+    server->PrepareScrape();
     if (first) notifier.Ready("auditing");
     first = false;
   };

@@ -1,17 +1,21 @@
 #include "exporters/prometheus/http_server.h"
 
 #include <CivetServer.h>
-#include <prometheus/text_serializer.h>
 
 #include <cstring>
 
 #include "exporters/prometheus/index_page.h"
+#include "exporters/prometheus/scrape_body.h"
 
 namespace pgposture {
 namespace {
 
-// Scrapes, probes and a person's browser at once; a slow client holds one.
-constexpr const char* kThreads = "4";
+// civetweb gives each connection a thread until its request is read: enough
+// for scrapes, probes and a browser while a few clients sit silent...
+constexpr const char* kThreads = "16";
+// ...and each silent or slow client is dropped after this (civetweb's
+// default, 30 s, let four silent connections stall every scrape).
+constexpr const char* kRequestTimeoutMs = "5000";
 constexpr const char* kExpositionType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kTextType = "text/plain; charset=utf-8";
 
@@ -26,14 +30,14 @@ void Respond(mg_connection* conn, int status, const char* content_type, const st
 
 class MetricsHandler : public CivetHandler {
  public:
-  explicit MetricsHandler(const PostureMetrics& metrics) : metrics_(metrics) {}
+  explicit MetricsHandler(const ScrapeBody& body) : body_(body) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    Respond(conn, 200, kExpositionType, prometheus::TextSerializer().Serialize(metrics_.Collect()));
+    Respond(conn, 200, kExpositionType, body_.Render());
     return true;
   }
 
  private:
-  const PostureMetrics& metrics_;
+  const ScrapeBody& body_;
 };
 
 class HealthHandler : public CivetHandler {
@@ -86,7 +90,8 @@ class MetricsServer::Handlers {
   Handlers(const SnapshotSource& source, BuildInfo build)
       : build_(std::move(build)),
         metrics_(source, build_),
-        metrics_handler_(metrics_),
+        scrape_body_(source, metrics_),
+        metrics_handler_(scrape_body_),
         ready_(source),
         index_(source, build_) {}
 
@@ -96,10 +101,12 @@ class MetricsServer::Handlers {
     server.addHandler("/readyz", ready_);
     server.addHandler("/", index_);
   }
+  void PrepareScrape() const { scrape_body_.Refresh(); }
 
  private:
   BuildInfo build_;
   PostureMetrics metrics_;
+  ScrapeBody scrape_body_;
   MetricsHandler metrics_handler_;
   HealthHandler health_;
   ReadyHandler ready_;
@@ -108,12 +115,14 @@ class MetricsServer::Handlers {
 
 MetricsServer::MetricsServer(const std::string& address, const SnapshotSource& source, BuildInfo build)
     : handlers_(std::make_unique<Handlers>(source, std::move(build))),
-      server_(std::make_unique<CivetServer>(
-          std::vector<std::string>{"listening_ports", address, "num_threads", kThreads})) {
+      server_(std::make_unique<CivetServer>(std::vector<std::string>{
+          "listening_ports", address, "num_threads", kThreads, "request_timeout_ms", kRequestTimeoutMs})) {
   handlers_->AddTo(*server_);
 }
 
 MetricsServer::~MetricsServer() = default;
+
+void MetricsServer::PrepareScrape() const { handlers_->PrepareScrape(); }
 
 std::vector<int> MetricsServer::ListeningPorts() const { return server_->getListeningPorts(); }
 

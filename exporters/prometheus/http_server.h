@@ -29,6 +29,11 @@ class MetricsServer {
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
+  /// Serializes the snapshot part of /metrics now, if the snapshots changed,
+  /// so that the next scrape only serializes the agent's own families. For
+  /// the end of a collection cycle; a scrape does it itself otherwise.
+  void PrepareScrape() const;
+
   /// The ports bound, e.g. the one the kernel chose for port 0.
   std::vector<int> ListeningPorts() const;
 

@@ -20,18 +20,14 @@ constexpr AreaRenderer kClusterAreas[] = {
     AddNetworkFamilies,
 };
 
-}  // namespace
-
-PostureMetrics::PostureMetrics(const SnapshotSource& source, BuildInfo build)
-    : source_(source), build_(std::move(build)) {}
-
-std::vector<prometheus::MetricFamily> PostureMetrics::Collect() const {
-  Families out;
-  out.Add(kBuildInfo, {{"version", build_.version}, {"revision", build_.revision}}, 1);
+void AddAgentFamilies(const BuildInfo& build, Families& out) {
+  out.Add(kBuildInfo, {{"version", build.version}, {"revision", build.revision}}, 1);
   AddProcessFamilies(out);
+}
 
+void AddSnapshotFamilies(const std::vector<DatabaseSnapshot>& snapshots, Families& out) {
   std::set<std::string> targets_seen;
-  for (const DatabaseSnapshot& snapshot : source_.List()) {
+  for (const DatabaseSnapshot& snapshot : snapshots) {
     const v1::DatabasePosture& database = *snapshot.database;
     const Labels database_labels = DatabaseLabels(database);
     for (AreaRenderer render : kDatabaseAreas) render(database, database_labels, out);
@@ -41,6 +37,30 @@ std::vector<prometheus::MetricFamily> PostureMetrics::Collect() const {
       for (AreaRenderer render : kClusterAreas) render(*snapshot.cluster, target_labels, out);
     }
   }
+}
+
+}  // namespace
+
+PostureMetrics::PostureMetrics(const SnapshotSource& source, BuildInfo build)
+    : source_(source), build_(std::move(build)) {}
+
+std::vector<prometheus::MetricFamily> PostureMetrics::Collect() const {
+  Families out;
+  AddAgentFamilies(build_, out);
+  AddSnapshotFamilies(source_.List(), out);
+  return out.Take();
+}
+
+std::vector<prometheus::MetricFamily> PostureMetrics::AgentFamilies() const {
+  Families out;
+  AddAgentFamilies(build_, out);
+  return out.Take();
+}
+
+std::vector<prometheus::MetricFamily> PostureMetrics::SnapshotFamilies(
+    const std::vector<DatabaseSnapshot>& snapshots) {
+  Families out;
+  AddSnapshotFamilies(snapshots, out);
   return out.Take();
 }
 

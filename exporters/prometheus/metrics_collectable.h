@@ -4,6 +4,7 @@
 #include <prometheus/collectable.h>
 
 #include <string>
+#include <vector>
 
 #include "exporters/snapshot_source.h"
 
@@ -21,7 +22,16 @@ struct BuildInfo {
 class PostureMetrics : public prometheus::Collectable {
  public:
   PostureMetrics(const SnapshotSource& source, BuildInfo build);
+  /// AgentFamilies and SnapshotFamilies of the latest snapshots, sorted by name.
   std::vector<prometheus::MetricFamily> Collect() const override;
+
+  /// The agent's own families (build_info, process_*): they change between
+  /// scrapes whatever the snapshots.
+  std::vector<prometheus::MetricFamily> AgentFamilies() const;
+  /// Every family read from `snapshots`: the same snapshots always give the
+  /// same families (no value depends on the time of the scrape).
+  static std::vector<prometheus::MetricFamily> SnapshotFamilies(
+      const std::vector<DatabaseSnapshot>& snapshots);
 
  private:
   const SnapshotSource& source_;

@@ -1,0 +1,46 @@
+// The /metrics response body, with the snapshot part serialized once per
+// set of snapshots.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "exporters/prometheus/metrics_collectable.h"
+
+namespace pgposture {
+
+/// Serializing the snapshot families is nearly all of a scrape's cost (about
+/// 4 KB of text per database through prometheus-cpp's TextSerializer), yet
+/// they change only when a snapshot is published: a collection cycle every
+/// interval, while Prometheus scrapes every few seconds. So their text is
+/// kept and reused for as long as the source lists the very same snapshots;
+/// the agent's own families (process_*, build_info) are serialized fresh for
+/// every scrape.
+class ScrapeBody {
+ public:
+  ScrapeBody(const SnapshotSource& source, const PostureMetrics& metrics);
+
+  /// The body of a scrape: the agent's families, then the snapshot families.
+  std::string Render() const;
+  /// Serializes the snapshot families now if the snapshots changed since the
+  /// last time, so that the next scrape does not: called after a collection
+  /// cycle, off the scrape path.
+  void Refresh() const;
+
+ private:
+  std::shared_ptr<const std::string> SnapshotText() const;
+
+  const SnapshotSource& source_;
+  const PostureMetrics& metrics_;
+  // One lock for the check and the serialization: concurrent scrapes after a
+  // publish wait for one serialization instead of each doing it.
+  mutable std::mutex mutex_;
+  // The snapshots the text was serialized from. Holding them keeps them
+  // alive, so a snapshot at the same address is the same immutable snapshot.
+  mutable std::vector<DatabaseSnapshot> serialized_from_;
+  mutable std::shared_ptr<const std::string> snapshot_text_;
+};
+
+}  // namespace pgposture
