@@ -1,6 +1,8 @@
 // The interface every fact-area collector implements.
 #pragma once
 
+#include <string>
+
 #include "collectors/session.h"
 #include "pgposture/v1/posture.pb.h"
 
@@ -21,6 +23,13 @@ class Collector {
   /// Stable name, used in logs and CollectorError.
   virtual const char* name() const = 0;
   virtual Scope scope() const = 0;
+
+  /// The tagged-rows statement Collect sends first this cycle, when it is
+  /// known before anything is read; empty when there is none. The runner
+  /// sends the first statements of all collectors together, in one round
+  /// trip (Session::Prefetch), and Collect gets its rows from
+  /// Session::QueryRows without another.
+  virtual std::string FirstQuery() const { return {}; }
 
   /// Reads this area's facts over `session` into `posture`, setting only the
   /// fields of its own area. Throws pqxx exceptions on failure; the runner

@@ -2,17 +2,28 @@
 
 namespace pgposture {
 
-void RunCollectors(Collectors& collectors, Session& session, v1::DatabasePosture& posture) {
-  for (auto& collector : collectors) {
-    try {
-      collector->Collect(session, posture);
-    } catch (const std::exception& e) {
-      if (!session.is_open()) throw;
-      // Exceptions stop at the collector boundary: one area's failure (say, a
-      // missing grant) must not hide the facts of the others.
-      v1::CollectorError* error = posture.mutable_collection()->add_collector_errors();
-      error->set_collector(collector->name());
-      error->set_message(e.what());
+void RunCollectors(std::initializer_list<CollectorGroup> groups, Session& session) {
+  std::vector<std::string> first_queries;
+  for (const CollectorGroup& group : groups) {
+    for (const auto& collector : group.collectors) {
+      std::string query = collector->FirstQuery();
+      if (!query.empty()) first_queries.push_back(std::move(query));
+    }
+  }
+  session.Prefetch(first_queries);
+
+  for (const CollectorGroup& group : groups) {
+    for (auto& collector : group.collectors) {
+      try {
+        collector->Collect(session, group.posture);
+      } catch (const std::exception& e) {
+        if (!session.is_open()) throw;
+        // Exceptions stop at the collector boundary: one area's failure (say,
+        // a missing grant) must not hide the facts of the others.
+        v1::CollectorError* error = group.posture.mutable_collection()->add_collector_errors();
+        error->set_collector(collector->name());
+        error->set_message(e.what());
+      }
     }
   }
 }

@@ -1,15 +1,24 @@
-// Runs a list of collectors and keeps their failures apart.
+// Runs lists of collectors and keeps their failures apart.
 #pragma once
+
+#include <initializer_list>
 
 #include "collectors/registry.h"
 
 namespace pgposture {
 
-/// Runs `collectors` in order over `session`. A collector that fails (a query
-/// error, a missing privilege) becomes a CollectorError in
-/// posture.collection and the others still run. When the session is no
+/// Collectors of one scope and the posture they fill.
+struct CollectorGroup {
+  Collectors& collectors;
+  v1::DatabasePosture& posture;
+};
+
+/// Runs the collectors of `groups` in order over `session`, after sending
+/// all of their first statements in one round trip. A collector that fails
+/// (a query error, a missing privilege) becomes a CollectorError in its
+/// posture's collection and the others still run. When the session is no
 /// longer open after a failure, the exception propagates instead: nothing
 /// more can be read over it.
-void RunCollectors(Collectors& collectors, Session& session, v1::DatabasePosture& posture);
+void RunCollectors(std::initializer_list<CollectorGroup> groups, Session& session);
 
 }  // namespace pgposture

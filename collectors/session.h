@@ -1,9 +1,13 @@
 // One connection to one database, as every collector uses it.
 #pragma once
 
+#include <map>
 #include <pqxx/connection>
 #include <pqxx/result>
 #include <string>
+#include <vector>
+
+#include "collectors/tagged_rows.h"
 
 namespace pgposture {
 
@@ -22,6 +26,17 @@ class Session {
   /// Runs one statement (one round trip). Throws pqxx exceptions.
   pqxx::result Query(const std::string& sql);
 
+  /// Runs the tagged-rows `statements` together, in one round trip, and
+  /// keeps each one's rows for QueryRows. When the combined statement fails
+  /// but the connection stays open (a missing privilege, lock_timeout),
+  /// nothing is kept: each statement then runs on its own when asked for,
+  /// so that it fails only its own collector. Forgets what an earlier call
+  /// kept; fewer than two statements are left to QueryRows.
+  void Prefetch(const std::vector<std::string>& statements);
+  /// The tagged rows of `sql`: those Prefetch kept (handed out once), else
+  /// read now in a round trip. Throws pqxx exceptions.
+  TaggedRows QueryRows(const std::string& sql);
+
   /// PostgreSQL's server_version_num, read from the connection (no query).
   int server_version_num() const { return server_version_num_; }
   /// The role the agent logged in as.
@@ -34,6 +49,11 @@ class Session {
 
   /// False once the connection broke; the session must then be replaced.
   bool is_open() const;
+
+  /// True when the server ended the session while it was idle: between
+  /// statements the server writes only to say goodbye, so the socket being
+  /// readable (or closed) means the next statement would fail. No round trip.
+  bool ClosedByServer() const;
 
   /// Breaks the connection from another thread, so that a call blocked on a
   /// server that never answers returns (with pqxx::broken_connection). This
@@ -48,6 +68,7 @@ class Session {
   std::string user_;
   std::string database_;
   int round_trips_ = 0;
+  std::map<std::string, TaggedRows> prefetched_;  // by statement
 };
 
 }  // namespace pgposture

@@ -36,6 +36,28 @@ std::string EpochMicrosSql(const std::string& expression) {
          ") * 1000000)::bigint::text END";
 }
 
+std::string UnionOfParts(const std::vector<std::string>& statements) {
+  std::string sql;
+  for (size_t part = 0; part < statements.size(); ++part) {
+    if (part > 0) sql += "\nUNION ALL\n";
+    // The column list names the columns whatever the statement calls them;
+    // the casts give every part the same column types.
+    sql += "SELECT " + std::to_string(part) +
+           " AS part, q.kind::text, q.a::text, q.b::text, q.c::text FROM (\n" + statements[part] +
+           "\n) AS q(kind, a, b, c)";
+  }
+  return sql;
+}
+
+std::vector<TaggedRows> SplitParts(const pqxx::result& result, size_t parts) {
+  std::vector<TaggedRows> split(parts);
+  for (const pqxx::row& row : result) {
+    const auto part = row[0].as<size_t>();
+    if (part < parts) split[part].push_back({row[1].c_str(), Column(row, 2), Column(row, 3), Column(row, 4)});
+  }
+  return split;
+}
+
 TaggedRows ToTaggedRows(const pqxx::result& result) {
   TaggedRows rows;
   rows.reserve(result.size());

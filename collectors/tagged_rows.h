@@ -27,6 +27,13 @@ using TaggedRows = std::vector<TaggedRow>;
 /// Converts a result with columns (kind, a, b, c); NULL becomes nullopt.
 TaggedRows ToTaggedRows(const pqxx::result& result);
 
+/// One statement running every tagged-rows statement of `statements`, each
+/// a part told apart by a leading column `part` (its index), so that several
+/// collectors' statements cost one round trip.
+std::string UnionOfParts(const std::vector<std::string>& statements);
+/// The rows of UnionOfParts' result, by part; `parts` is statements.size().
+std::vector<TaggedRows> SplitParts(const pqxx::result& result, size_t parts);
+
 /// A boolean column: "t" as a bool is sent, "true" as bool::text reads.
 inline bool IsTrue(const std::optional<std::string>& value) {
   return value && (*value == "t" || *value == "true");

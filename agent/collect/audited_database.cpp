@@ -55,7 +55,14 @@ std::shared_ptr<v1::DatabasePosture> AuditedDatabase::StartPosture(const Collect
 }
 
 void AuditedDatabase::Connect(const CollectionContext& context) {
-  if (session_ && session_->is_open()) return;
+  if (session_ && session_->is_open()) {
+    if (!session_->ClosedByServer()) return;
+    // Ended between collections (pg_terminate_backend, idle_session_timeout,
+    // a restart): a new session now, rather than a failed collection and a
+    // backoff for a database that is fine.
+    Log()->info("{}: session closed by the server, reconnecting",
+                DatabaseResourceName(context.target->name, name_));
+  }
   session_.reset();
   std::optional<std::string> password;
   if (!context.target->password_file.empty()) password = ReadPasswordFile(context.target->password_file);
@@ -78,10 +85,13 @@ CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool
     DeadlineWatcher::Guard guard(*context.watcher, *session_, deadline);
     try {
       if (primary) {
+        // The primary reads its cluster's facts too, in the same round trips.
         result.cluster = std::make_shared<v1::DatabasePosture>();
-        RunCollectors(cluster_collectors_, *session_, *result.cluster);
+        RunCollectors({{cluster_collectors_, *result.cluster}, {database_collectors_, *result.database}},
+                      *session_);
+      } else {
+        RunCollectors({{database_collectors_, *result.database}}, *session_);
       }
-      RunCollectors(database_collectors_, *session_, *result.database);
       if (discover) result.discovered = DiscoverDatabases(*session_);
     } catch (const std::exception&) {
       expired = guard.expired();
@@ -89,7 +99,8 @@ CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool
     }
   } catch (const std::exception& error) {
     session_.reset();
-    const Failure failure = ClassifyFailure(error, expired);
+    const Failure failure =
+        ClassifyFailure(error, {expired, ConnInfoValue(context.target->dsn, "sslmode") == "disable"});
     RecordFailure(context, failure);
     return StaleResult(context, failure, started);
   }

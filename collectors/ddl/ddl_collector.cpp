@@ -12,6 +12,13 @@ bool IsMissingInstall(const pqxx::sql_error& error) {
   return error.sqlstate() == "42883" || error.sqlstate() == "3F000";
 }
 
+// Tagged like the capture read, so that both can go with other collectors'
+// statements (Session::Prefetch).
+constexpr const char* kProbeQuery =
+    "SELECT 'installed' AS kind, (pg_catalog.to_regprocedure('pgposture.ddl_capture(xid8)') IS NOT "
+    "NULL)::text "
+    "AS a, NULL::text AS b, NULL::text AS c";
+
 }  // namespace
 
 DdlCollector::DdlCollector(const CollectorOptions& options)
@@ -19,12 +26,19 @@ DdlCollector::DdlCollector(const CollectorOptions& options)
 
 bool DdlCollector::CaptureInstalled(Session& session) {
   if (!installed_) {
-    installed_ =
-        session.Query("SELECT pg_catalog.to_regprocedure('pgposture.ddl_capture(xid8)') IS NOT NULL")[0][0]
-            .as<bool>();
+    const TaggedRows probe = session.QueryRows(kProbeQuery);
+    installed_ = !probe.empty() && IsTrue(probe.front().a);
   }
   return installed_;
 }
+
+std::string DdlCollector::CaptureQuery() const {
+  // since is a number this process produced, not user input.
+  return "SELECT kind, a, b, c FROM pgposture.ddl_capture('" + std::to_string(history_.since()) +
+         "'::pg_catalog.xid8)";
+}
+
+std::string DdlCollector::FirstQuery() const { return installed_ ? CaptureQuery() : kProbeQuery; }
 
 void FillCaptureHealth(const DdlCaptureRead& read, v1::DdlFacts& facts) {
   bool installed = true;
@@ -49,10 +63,7 @@ void DdlCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   }
   DdlCaptureRead read;
   try {
-    // since is a number this process produced, not user input.
-    read = ParseDdlCaptureRows(
-        ToTaggedRows(session.Query("SELECT kind, a, b, c FROM pgposture.ddl_capture('" +
-                                   std::to_string(history_.since()) + "'::pg_catalog.xid8)")));
+    read = ParseDdlCaptureRows(session.QueryRows(CaptureQuery()));
   } catch (const pqxx::sql_error& error) {
     if (!IsMissingInstall(error)) throw;
     installed_ = false;

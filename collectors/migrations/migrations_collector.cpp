@@ -179,10 +179,12 @@ void ParseHistoryRows(const TaggedRows& rows, const std::vector<HistoryRead>& re
   }
 }
 
+std::string MigrationsCollector::FirstQuery() const { return FindHistoryTablesQuery(); }
+
 void MigrationsCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   v1::MigrationFacts facts;
   const std::vector<FoundHistoryTable> found =
-      ParseFoundHistoryTables(ToTaggedRows(session.Query(FindHistoryTablesQuery())));
+      ParseFoundHistoryTables(session.QueryRows(FindHistoryTablesQuery()));
   const std::vector<HistoryRead> reads = PlanHistoryReads(found, session.user(), facts);
   if (!reads.empty()) ParseHistoryRows(ToTaggedRows(session.Query(ReadHistoryQuery(reads))), reads, facts);
   // Set only now, so a failed read leaves the area unset (unknown).

@@ -97,8 +97,10 @@ void ParseNetworkRows(const TaggedRows& rows, v1::NetworkFacts& facts) {
   CountRisks(facts);
 }
 
+std::string NetworkCollector::FirstQuery() const { return Query(); }
+
 void NetworkCollector::Collect(Session& session, v1::DatabasePosture& posture) {
-  ParseNetworkRows(ToTaggedRows(session.Query(Query())), *posture.mutable_network());
+  ParseNetworkRows(session.QueryRows(Query()), *posture.mutable_network());
 }
 
 }  // namespace pgposture

@@ -77,8 +77,10 @@ void ParsePgauditDatabaseRows(const TaggedRows& rows, const std::string& databas
   for (v1::PgauditRoleCoverage& entry : ComputeCoverage(inputs)) *facts.add_coverage() = std::move(entry);
 }
 
+std::string PgauditDatabaseCollector::FirstQuery() const { return kQuery; }
+
 void PgauditDatabaseCollector::Collect(Session& session, v1::DatabasePosture& posture) {
-  ParsePgauditDatabaseRows(ToTaggedRows(session.Query(kQuery)), session.database(), session.user(),
+  ParsePgauditDatabaseRows(session.QueryRows(kQuery), session.database(), session.user(),
                            *posture.mutable_pgaudit());
 }
 

@@ -65,8 +65,10 @@ void ParsePgauditServerRows(const TaggedRows& rows, v1::PgauditFacts& facts) {
   if (!loaded) facts.clear_settings();
 }
 
+std::string PgauditServerCollector::FirstQuery() const { return kQuery; }
+
 void PgauditServerCollector::Collect(Session& session, v1::DatabasePosture& posture) {
-  ParsePgauditServerRows(ToTaggedRows(session.Query(kQuery)), *posture.mutable_pgaudit());
+  ParsePgauditServerRows(session.QueryRows(kQuery), *posture.mutable_pgaudit());
 }
 
 }  // namespace pgposture

@@ -123,7 +123,7 @@ TEST_F(SessionTest, LockedCatalogFailsOneCollectorOnLockTimeout) {
   Collectors collectors = MakeCollectors(Scope::kDatabase, CollectorOptions{});
   v1::DatabasePosture posture;
   const auto started = std::chrono::steady_clock::now();
-  RunCollectors(collectors, *session, posture);
+  RunCollectors({{collectors, posture}}, *session);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
   ASSERT_EQ(posture.collection().collector_errors_size(), 1);
   EXPECT_EQ(posture.collection().collector_errors(0).collector(), "pgaudit_database");
