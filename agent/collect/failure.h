@@ -17,9 +17,17 @@ struct Failure {
 /// "timeout" for ERROR_CLASS_TIMEOUT: the class as logs and metric labels name it.
 std::string ErrorClassName(v1::ErrorClass error_class);
 
+/// What classifying a failure needs besides the exception.
+struct FailureContext {
+  /// The deadline watcher broke the session.
+  bool deadline_expired = false;
+  /// The target's DSN says sslmode=disable, so a server turning away an
+  /// unencrypted connection is asking for the TLS the DSN forbids.
+  bool tls_disabled = false;
+};
+
 /// Classifies an exception thrown while connecting or collecting.
-/// `deadline_expired` is true when the deadline watcher broke the session.
-Failure ClassifyFailure(const std::exception& error, bool deadline_expired);
+Failure ClassifyFailure(const std::exception& error, const FailureContext& context);
 
 /// A collection that could not start for a reason of the agent's own (no
 /// password file, reconnect backoff).
