@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <cstring>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -16,16 +17,49 @@ struct ConnInfoFree {
 };
 using ConnInfoOptions = std::unique_ptr<PQconninfoOption, ConnInfoFree>;
 
+// A quoted part of libpq's message worth showing: a single character ("=",
+// "]") or a keyword, which stands before a "=" in `dsn`. Anything else may be
+// a piece of a password: libpq quotes whole URIs and percent-encoded values.
+bool ShownInError(const std::string& quoted, const std::string& dsn) {
+  if (quoted.size() == 1) return true;
+  for (std::size_t at = dsn.find(quoted); at != std::string::npos; at = dsn.find(quoted, at + 1)) {
+    const std::size_t after = dsn.find_first_not_of(' ', at + quoted.size());
+    const bool starts_word = at == 0 || dsn[at - 1] == ' ' || dsn[at - 1] == '?' || dsn[at - 1] == '&';
+    if (starts_word && after != std::string::npos && dsn[after] == '=') return true;
+  }
+  return false;
+}
+
+// libpq's message with the quoted parts that may hold a secret withheld.
+std::string WithoutSecrets(const std::string& message, const std::string& dsn) {
+  std::string out;
+  std::size_t rest = 0;
+  for (std::size_t open = message.find('"'); open != std::string::npos; open = message.find('"', rest)) {
+    const std::size_t close = message.find('"', open + 1);
+    if (close == std::string::npos) break;
+    const std::string quoted = message.substr(open + 1, close - open - 1);
+    out.append(message, rest, open - rest);
+    out.append(ShownInError(quoted, dsn) ? '"' + quoted + '"' : "(a part not shown: it may hold a password)");
+    rest = close + 1;
+  }
+  return out.append(message, rest, std::string::npos);
+}
+
 // Parses with libpq; on failure fills `error` and returns null.
 ConnInfoOptions Parse(const std::string& dsn, std::string* error) {
   char* errmsg = nullptr;
   ConnInfoOptions options(PQconninfoParse(dsn.c_str(), &errmsg));
   if (!options && error) {
-    *error = errmsg ? errmsg : "out of memory";
+    *error = errmsg ? WithoutSecrets(errmsg, dsn) : "out of memory";
     while (!error->empty() && (error->back() == '\n' || error->back() == '.')) error->pop_back();
   }
   if (errmsg) PQfreemem(errmsg);
   return options;
+}
+
+// libpq marks the options to hide (password, sslpassword) with "*".
+bool IsSecret(const PQconninfoOption& option) {
+  return option.dispchar != nullptr && std::strchr(option.dispchar, '*') != nullptr;
 }
 
 // Quotes a value for a key=value connection string (libpq's rules: single
@@ -41,11 +75,12 @@ std::string Quote(const std::string& value) {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-// The keywords `dsn` sets, in libpq's order.
-Pairs SetKeywords(const PQconninfoOption* options) {
+// The keywords `dsn` sets, in libpq's order, secrets replaced by kMask when
+// `masked`.
+Pairs SetKeywords(const PQconninfoOption* options, bool masked = false) {
   Pairs pairs;
   for (const PQconninfoOption* o = options; o->keyword; ++o) {
-    if (o->val) pairs.emplace_back(o->keyword, o->val);
+    if (o->val) pairs.emplace_back(o->keyword, masked && IsSecret(*o) ? kMask : o->val);
   }
   return pairs;
 }
@@ -89,11 +124,7 @@ bool ConnInfoHasPassword(const std::string& dsn) { return !ConnInfoValue(dsn, "p
 std::string MaskConnInfo(const std::string& dsn) {
   ConnInfoOptions options = Parse(dsn, nullptr);
   if (!options) return "<invalid connection string>";
-  Pairs pairs = SetKeywords(options.get());
-  for (auto& [key, value] : pairs) {
-    if (key == "password") value = kMask;
-  }
-  return Join(pairs);
+  return Join(SetKeywords(options.get(), true));
 }
 
 std::string ConnInfoValue(const std::string& dsn, const std::string& keyword) {

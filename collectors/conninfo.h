@@ -13,14 +13,16 @@
 namespace pgposture {
 
 /// Why libpq rejects `dsn`, or nullopt when it is valid. The message never
-/// repeats a password.
+/// repeats a password: of the parts of `dsn` libpq quotes, it keeps only
+/// keywords and single characters.
 std::optional<std::string> ConnInfoError(const std::string& dsn);
 
 /// True when `dsn` carries a password of its own.
 bool ConnInfoHasPassword(const std::string& dsn);
 
-/// `dsn` in key=value form with any password replaced by "********", for
-/// logs and messages. An invalid dsn yields "<invalid connection string>".
+/// `dsn` in key=value form with every secret libpq knows (password,
+/// sslpassword) replaced by "********", for logs and messages. An invalid
+/// dsn yields "<invalid connection string>".
 std::string MaskConnInfo(const std::string& dsn);
 
 /// The value of one libpq keyword in `dsn` ("" when absent or invalid).

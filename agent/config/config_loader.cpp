@@ -1,8 +1,10 @@
 #include "agent/config/config_loader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -11,7 +13,7 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <regex>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -21,6 +23,7 @@
 #include "agent/config/config_schema.h"
 #include "agent/config/duration.h"
 #include "agent/config/targets_file.h"
+#include "agent/config/yaml_text.h"
 
 namespace pgposture {
 namespace {
@@ -30,23 +33,54 @@ using std::chrono::milliseconds;
 // Further away, a suggestion is more often wrong than helpful.
 constexpr std::size_t kMaxSuggestionDistance = 2;
 
+// A configuration is a few kilobytes, a fleet's targets a few megabytes;
+// more is a wrong file (a log, /dev/zero) that would only eat memory.
+constexpr std::size_t kMaxFileBytes = 16 * 1024 * 1024;
+// No setting needs more; longer values would be repeated in messages and
+// metric labels.
+constexpr std::size_t kMaxValueBytes = 4096;
+
+constexpr const char* kWhitespace = " \t\n\v\f\r";
+
+// "password=" (any case, blanks before "=") or a URI's "user:secret@".
+// Scanned by hand: std::regex recurses per character and overflows the
+// stack on a long value.
+bool MayHoldPassword(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (std::size_t at = lower.find("password"); at != std::string::npos;
+       at = lower.find("password", at + 1)) {
+    const std::size_t after = lower.find_first_not_of(kWhitespace, at + std::strlen("password"));
+    if (after != std::string::npos && lower[after] == '=') return true;
+  }
+  for (std::size_t at = text.find("://"); at != std::string_view::npos; at = text.find("://", at + 1)) {
+    const std::size_t user_start = at + 3;
+    const std::size_t end = text.find_first_of(std::string("/@\"") + kWhitespace, user_start);
+    if (end != std::string_view::npos && text[end] == '@' &&
+        text.substr(user_start, end - user_start).find(':') != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Messages quote what the file says, and a misplaced DSN (a line missing its
 // colon joins the line above) can turn up in any value or key: whatever looks
 // like it carries a password is withheld, the whole detail if need be.
 std::string Redacted(const std::string& detail) {
-  const std::regex secret(R"(password\s*=|://[^/@\s"]*:[^/@\s"]*@)", std::regex::icase);
-  const std::regex quoted(R"("[^"]*")");
   std::string redacted;
-  auto rest = detail.cbegin();
-  for (auto match = std::sregex_iterator(detail.begin(), detail.end(), quoted);
-       match != std::sregex_iterator(); ++match) {
-    redacted.append(rest, (*match)[0].first);
-    redacted.append(std::regex_search(match->str(), secret) ? "\"(withheld: it may hold a password)\""
-                                                            : match->str());
-    rest = (*match)[0].second;
+  std::size_t rest = 0;
+  for (std::size_t open = detail.find('"'); open != std::string::npos; open = detail.find('"', rest)) {
+    const std::size_t close = detail.find('"', open + 1);
+    if (close == std::string::npos) break;
+    const std::string_view quoted = std::string_view(detail).substr(open, close + 1 - open);
+    redacted.append(detail, rest, open - rest);
+    redacted.append(MayHoldPassword(quoted) ? "\"(withheld: it may hold a password)\"" : quoted);
+    rest = close + 1;
   }
-  redacted.append(rest, detail.cend());
-  if (!std::regex_search(redacted, secret)) return redacted;
+  redacted.append(detail, rest, std::string::npos);
+  if (!MayHoldPassword(redacted)) return redacted;
   return "this line may hold a password, so the problem is not shown; check "
          "its syntax";
 }
@@ -149,8 +183,10 @@ struct Entry {
 // paths ("targets[].name").
 class Parser {
  public:
-  explicit Parser(const std::string& file)
-      : file_(file), folder_(std::filesystem::path(file).parent_path()) {}
+  /// `text_bytes`: the size of the YAML text, which bounds how many values
+  /// the parser visits (see Visit).
+  Parser(const std::string& file, std::size_t text_bytes)
+      : file_(file), folder_(std::filesystem::path(file).parent_path()), values_left_(text_bytes) {}
 
   Config Parse(const YAML::Node& root) {
     if (root.IsNull()) {
@@ -177,6 +213,8 @@ class Parser {
   // Defaults go through the same decoding as the user's values, so the
   // table's defaults obey the table's rules.
   void ApplyDefaults(std::string_view scope) {
+    // The defaults are not the file's values: they do not count (see Visit).
+    const std::size_t values_left = std::exchange(values_left_, std::numeric_limits<std::size_t>::max());
     for (const ConfigOption& option : ConfigOptions()) {
       if (option.default_value.empty() || ListScope(option.path) != scope) {
         continue;
@@ -184,23 +222,46 @@ class Parser {
       const YAML::Node node = YAML::Load(std::string(option.default_value));
       option.store(Decode(option, Field{node, std::string(option.path), node.Mark()}), config_);
     }
+    values_left_ = values_left;
+  }
+
+  // Counts one value the parser walks into. Aliases let a small file repeat
+  // a map or list without end (a "billion laughs"); without them the parser
+  // visits fewer values than the text has bytes, so more means aliases are
+  // being expanded, and the walk stops before it eats time and memory.
+  void Visit(const Field& field) const {
+    if (values_left_ == 0) {
+      Fail(field, "the aliases in this file repeat more values than it holds; write the repeated parts out");
+    }
+    --values_left_;
+  }
+
+  // The text of a scalar `field`, refused when longer than any setting needs.
+  std::string Text(const Field& field) const {
+    const std::string& text = field.node.Scalar();
+    if (text.size() > kMaxValueBytes) {
+      Fail(field, std::to_string(text.size()) + " bytes long; at most " + std::to_string(kMaxValueBytes) +
+                      " are accepted");
+    }
+    return text;
   }
 
   // The entries of a map, refusing keys that are not plain scalars or that
   // repeat an earlier key.
   std::vector<Entry> Entries(const Field& map) const {
     std::vector<Entry> entries;
+    std::map<std::string, std::size_t> first_line;
     for (const auto& entry : map.node) {
-      if (!entry.first.IsScalar()) {
-        Fail(entry.first.Mark(), map.key, "expected a scalar as key, found " + Describe(entry.first));
-      }
-      const std::string& name = entry.first.Scalar();
+      const Field key_field{entry.first, map.key, entry.first.Mark()};
+      Visit(key_field);
+      if (!entry.first.IsScalar())
+        Fail(key_field, "expected a scalar as key, found " + Describe(entry.first));
+      const std::string name = Text(key_field);
       const std::string key = Join(map.key, name);
-      const auto first = std::find_if(entries.begin(), entries.end(),
-                                      [&](const Entry& earlier) { return earlier.name == name; });
-      if (first != entries.end()) {
+      const auto [first, inserted] = first_line.emplace(name, entry.first.Mark().line);
+      if (!inserted) {
         Fail(entry.first.Mark(), key,
-             "duplicate key (first at line " + std::to_string(first->key.mark.line + 1) + ")");
+             "duplicate key (first at line " + std::to_string(first->second + 1) + ")");
       }
       const YAML::Mark mark = entry.second.IsNull() ? entry.first.Mark() : entry.second.Mark();
       entries.push_back(
@@ -260,9 +321,11 @@ class Parser {
     }
   }
 
-  static Field Item(const Field& list, std::size_t index) {
+  Field Item(const Field& list, std::size_t index) const {
     const YAML::Node node = list.node[index];
-    return Field{node, ItemKey(list.key, index), node.Mark()};
+    Field item{node, ItemKey(list.key, index), node.Mark()};
+    Visit(item);
+    return item;
   }
 
   OptionValue Decode(const ConfigOption& option, const Field& field) const {
@@ -280,15 +343,14 @@ class Parser {
       case OptionType::kStringMap:
         return StringMap(option, field);
       case OptionType::kDatabases:
-        if (field.node.IsScalar() && field.node.Scalar() == "all") {
-          return field.node.Scalar();
+        if (field.node.IsScalar() && Text(field) == "all") {
+          return Text(field);
         }
         if (field.node.IsSequence() || field.node.IsNull()) {
           return Strings(option, field);
         }
-        Fail(field,
-             "expected \"all\" or a list of database names, found " + Describe(field.node) +
-                 (field.node.IsScalar() ? "; write [" + field.node.Scalar() + "] for one database" : ""));
+        Fail(field, "expected \"all\" or a list of database names, found " + Describe(field.node) +
+                        (field.node.IsScalar() ? "; write [" + Text(field) + "] for one database" : ""));
       case OptionType::kMapList:
         break;
     }
@@ -299,7 +361,7 @@ class Parser {
     if (!field.node.IsScalar()) {
       Fail(field, "expected " + WithArticle(OptionTypeName(option.type)) + ", found " + Describe(field.node));
     }
-    return field.node.Scalar();
+    return Text(field);
   }
 
   // `value` once it passes the option's allowed values and check.
@@ -356,7 +418,7 @@ class Parser {
   std::vector<std::string> Strings(const ConfigOption& option, const Field& field) const {
     if (!field.node.IsSequence() && !field.node.IsNull()) {
       Fail(field, "expected a list of strings, found " + Describe(field.node) +
-                      (field.node.IsScalar() ? "; write [" + field.node.Scalar() + "] for one item" : ""));
+                      (field.node.IsScalar() ? "; write [" + Text(field) + "] for one item" : ""));
     }
     std::vector<std::string> values;
     for (std::size_t i = 0; i < field.node.size(); ++i) {
@@ -364,8 +426,9 @@ class Parser {
       if (!item.node.IsScalar()) {
         Fail(item, "expected a string, found " + Describe(item.node));
       }
-      if (item.node.Scalar().empty()) Fail(item, "empty string");
-      values.push_back(Checked(option, item, item.node.Scalar()));
+      std::string value = Text(item);
+      if (value.empty()) Fail(item, "empty string");
+      values.push_back(Checked(option, item, std::move(value)));
     }
     return values;
   }
@@ -381,7 +444,7 @@ class Parser {
       if (!value.node.IsScalar()) {
         Fail(value, "expected a string, found " + Describe(value.node));
       }
-      values.emplace(Checked(option, entry.key, entry.name), value.node.Scalar());
+      values.emplace(Checked(option, entry.key, entry.name), Text(value));
     }
     return values;
   }
@@ -456,6 +519,8 @@ class Parser {
 
   std::string file_;
   std::filesystem::path folder_;
+  // Mutable: counting is not a change of what the parser has read.
+  mutable std::size_t values_left_;
   Config config_;
   // Where each option given in the file is, for the checks across options.
   std::map<std::string, YAML::Mark> marks_;
@@ -469,12 +534,16 @@ std::string ReadConfigText(const std::string& path) {
   if (file != nullptr) {
     char buffer[4096];
     std::size_t count = 0;
-    while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+    while (text.size() <= kMaxFileBytes && (count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
       text.append(buffer, count);
     }
   }
   if (file == nullptr || std::ferror(file.get()) != 0) {
     throw ConfigError(path + ": cannot read: " + std::strerror(errno));
+  }
+  if (text.size() > kMaxFileBytes) {
+    throw ConfigError(path + ": larger than " + std::to_string(kMaxFileBytes / (1024 * 1024)) +
+                      " MiB; is this the configuration file?");
   }
   return text;
 }
@@ -486,13 +555,29 @@ Config LoadConfig(const std::string& path) {
 }
 
 Config ParseConfig(const std::string& yaml_text, const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& error) {
-    throw ConfigError(Located(path, error.mark, "", "invalid YAML: " + error.msg));
+  if (const std::optional<TextProblem> problem = FindTextProblem(yaml_text)) {
+    YAML::Mark mark;
+    mark.line = static_cast<int>(problem->line);
+    mark.column = static_cast<int>(problem->column);
+    throw ConfigError(Located(path, mark, "", problem->what));
   }
-  return Parser(path).Parse(root);
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(yaml_text);
+  } catch (const YAML::DeepRecursion& error) {
+    throw ConfigError(Located(path, error.mark, "", "invalid YAML: nested too deeply"));
+  } catch (const YAML::Exception& error) {
+    const bool tab = IndentedWithTab(yaml_text, static_cast<std::size_t>(std::max(error.mark.line, 0)));
+    throw ConfigError(Located(
+        path, error.mark, "",
+        "invalid YAML: " + error.msg + (tab ? "; indent with spaces: YAML does not allow tabs there" : "")));
+  }
+  // A second document would be ignored without a word.
+  if (documents.size() > 1) {
+    throw ConfigError(Located(path, documents[1].Mark(), "",
+                              "a second YAML document; keep the whole configuration in one"));
+  }
+  return Parser(path, yaml_text.size()).Parse(documents.empty() ? YAML::Node() : documents.front());
 }
 
 }  // namespace pgposture
