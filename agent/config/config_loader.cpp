@@ -22,6 +22,7 @@
 
 #include "agent/config/config_schema.h"
 #include "agent/config/duration.h"
+#include "agent/config/second_document.h"
 #include "agent/config/targets_file.h"
 #include "agent/config/yaml_text.h"
 
@@ -561,9 +562,13 @@ Config ParseConfig(const std::string& yaml_text, const std::string& path) {
     mark.column = static_cast<int>(problem->column);
     throw ConfigError(Located(path, mark, "", problem->what));
   }
-  std::vector<YAML::Node> documents;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(yaml_text);
+    root = YAML::Load(yaml_text);
+    if (const std::optional<YAML::Mark> second = SecondDocument(yaml_text)) {
+      throw ConfigError(
+          Located(path, *second, "", "a second YAML document; keep the whole configuration in one"));
+    }
   } catch (const YAML::DeepRecursion& error) {
     throw ConfigError(Located(path, error.mark, "", "invalid YAML: nested too deeply"));
   } catch (const YAML::Exception& error) {
@@ -572,12 +577,7 @@ Config ParseConfig(const std::string& yaml_text, const std::string& path) {
         path, error.mark, "",
         "invalid YAML: " + error.msg + (tab ? "; indent with spaces: YAML does not allow tabs there" : "")));
   }
-  // A second document would be ignored without a word.
-  if (documents.size() > 1) {
-    throw ConfigError(Located(path, documents[1].Mark(), "",
-                              "a second YAML document; keep the whole configuration in one"));
-  }
-  return Parser(path, yaml_text.size()).Parse(documents.empty() ? YAML::Node() : documents.front());
+  return Parser(path, yaml_text.size()).Parse(root);
 }
 
 }  // namespace pgposture

@@ -205,6 +205,18 @@ TEST(ConfigBadInput, EmptyOrBlankDocuments) {
 TEST(ConfigBadInput, RefusesASecondDocument) {
   EXPECT_EQ(ErrorOf(std::string(kTarget) + "---\nagent: {interval: 1m}\n"),
             "pgposture.yml:5:1: a second YAML document; keep the whole configuration in one");
+  // An empty document after the marker holds nothing to ignore.
+  EXPECT_NO_THROW(ParseConfig(std::string(kTarget) + "---\n", "pgposture.yml"));
+  EXPECT_NO_THROW(ParseConfig(std::string(kTarget) + "...\n", "pgposture.yml"));
+}
+
+// yaml-cpp's LoadAll never returns on these (found by tests/fuzz).
+TEST(ConfigBadInput, StrayCommaIsAnErrorNotAHang) {
+  for (const char* yaml : {",", ",a", ",a\"", ",ars:\n n 20s ds\""}) {
+    const auto started = steady_clock::now();
+    EXPECT_THROW(ParseConfig(yaml, "pgposture.yml"), ConfigError) << yaml;
+    EXPECT_LT(steady_clock::now() - started, seconds(10)) << yaml;
+  }
 }
 
 // A configuration, valid otherwise, with `value` at the table path `option`
