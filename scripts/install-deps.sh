@@ -12,6 +12,9 @@ packages=(
   libgtest-dev libgmock-dev libssl-dev
   # CI: formatting check and the systemd unit checks (systemd-analyze)
   clang-format systemd
+  # CI: the libFuzzer targets (scripts/fuzz.sh): clang, its fuzzer and
+  # sanitizer runtimes, and llvm-symbolizer for readable reports
+  clang libclang-rt-14-dev llvm
   # the clusters the tests and the demo audit, and the backup tool the tests
   # archive with and the agent asks for the last base backup
   postgresql-15 postgresql-15-pgaudit pgbackrest

@@ -17,11 +17,12 @@ std::optional<Cidr> ParseCidr(const std::string& text) {
   Cidr cidr;
   cidr.family = FamilyOf(text.substr(0, slash));
   if (inet_pton(cidr.family, text.substr(0, slash).c_str(), cidr.address.data()) != 1) return std::nullopt;
-  try {
-    cidr.prefix_length = std::stoi(text.substr(slash + 1));
-  } catch (const std::exception&) {
+  // Digits only: std::stoi alone would also read " 8", "+8" and "8junk".
+  const std::string prefix = text.substr(slash + 1);
+  if (prefix.empty() || prefix.size() > 3 || prefix.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
+  cidr.prefix_length = std::stoi(prefix);
   const int bits = cidr.family == AF_INET ? 32 : 128;
   if (cidr.prefix_length < 0 || cidr.prefix_length > bits) return std::nullopt;
   return cidr;

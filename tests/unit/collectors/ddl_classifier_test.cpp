@@ -111,5 +111,15 @@ TEST(CidrTest, ParsesAndMatches) {
   EXPECT_FALSE(ParseCidr("nonsense/8"));
 }
 
+// Found by tests/fuzz/cidr_fuzz.cpp: "10.0.0.0/8junk" was read as 10.0.0.0/8.
+TEST(CidrTest, RefusesAnythingButDigitsAfterTheSlash) {
+  for (const char* text : {"10.0.0.0/8junk", "10.0.0.0/ 8", "10.0.0.0/+8", "10.0.0.0/", "fd00::/0064"}) {
+    EXPECT_FALSE(ParseCidr(text)) << text;
+  }
+  const auto leading_zero = ParseCidr("fd00::/064");
+  ASSERT_TRUE(leading_zero);
+  EXPECT_EQ(leading_zero->prefix_length, 64);
+}
+
 }  // namespace
 }  // namespace pgposture
