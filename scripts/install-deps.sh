@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything pgposture needs to build, test and demo on Debian 12.
 # Idempotent; run as root (or it uses sudo).
+#   scripts/install-deps.sh [--bench]
 set -euo pipefail
 
 packages=(
@@ -25,6 +26,12 @@ packages=(
   # protobuf-compiler-grpc) and certificates for mTLS
   python3-grpcio python3-protobuf openssl
 )
+# --bench: also the peer scripts/bench.sh compares pgposture with. Left out of
+# the normal install: it is a packaged service that building and testing do
+# not need (the benchmark runs the binary itself, on a free port).
+if [[ ${1:-} == --bench ]]; then
+  packages+=(prometheus-postgres-exporter)
+fi
 
 sudo_if_needed=()
 if [[ $(id -u) -ne 0 ]]; then sudo_if_needed=(sudo); fi
