@@ -61,6 +61,8 @@ class AuditedDatabase {
                               const std::string& message);
 
   const std::string& name() const { return name_; }
+  /// The latest collection failed (or is backing off).
+  bool failing() const { return consecutive_failures_ > 0; }
 
  private:
   void Connect(const CollectionContext& context);

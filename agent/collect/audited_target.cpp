@@ -60,7 +60,7 @@ void AuditedTarget::CollectCycle(const CollectionContext& context, WorkPool& poo
   store.Retain(config_.name, current);
   Publish(std::move(primary), context, store);
 
-  for (const std::string& name : others) {
+  for (const std::string& name : HealthyFirst(others)) {
     AuditedDatabase* database = &Database(name);
     group.Add();
     pool.Submit([this, database, &context, &group, &store] {
@@ -68,6 +68,17 @@ void AuditedTarget::CollectCycle(const CollectionContext& context, WorkPool& poo
       group.Done();
     });
   }
+}
+
+bool AuditedTarget::failing() const {
+  const auto primary = databases_.find(primary_);
+  return primary != databases_.end() && primary->second->failing();
+}
+
+std::vector<std::string> AuditedTarget::HealthyFirst(std::vector<std::string> names) {
+  std::stable_partition(names.begin(), names.end(),
+                        [this](const std::string& name) { return !Database(name).failing(); });
+  return names;
 }
 
 CollectNowResult AuditedTarget::CollectNow(const std::string& name, const CollectionContext& context,

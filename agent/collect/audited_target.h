@@ -30,6 +30,10 @@ class AuditedTarget {
   CollectNowResult CollectNow(const std::string& name, const CollectionContext& context,
                               SnapshotStore& store);
 
+  /// The primary database's latest collection failed: the server is down,
+  /// refusing the agent, or not answering.
+  bool failing() const;
+
   const TargetConfig& config() const { return config_; }
   const CollectorOptions& options() const { return options_; }
 
@@ -37,6 +41,10 @@ class AuditedTarget {
   AuditedDatabase& Database(const std::string& name);
   void Publish(CollectionResult result, const CollectionContext& context, SnapshotStore& store) const;
   std::vector<std::string> DatabasesAfter(const CollectionResult& primary) const;
+  /// `names` with the databases whose latest collection failed last: one
+  /// that hangs holds a worker until its deadline, and must not make the
+  /// healthy ones queue behind it.
+  std::vector<std::string> HealthyFirst(std::vector<std::string> names);
 
   TargetConfig config_;
   CollectorOptions options_;

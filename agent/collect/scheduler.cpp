@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <numeric>
 #include <set>
 
 #include "agent/collect/collector_options_from_config.h"
@@ -62,8 +63,14 @@ void Scheduler::RunCycle(const RunHooks& hooks) {
   contexts.reserve(targets_.size());
   for (const auto& target : targets_) contexts.push_back(ContextFor(*target));
 
+  // Healthy targets first: a failing one may hang until its deadline, holding
+  // a worker, and the healthy ones must not queue behind it.
+  std::vector<size_t> order(targets_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_partition(order.begin(), order.end(), [this](size_t i) { return !targets_[i]->failing(); });
+
   TaskGroup group;
-  for (size_t i = 0; i < targets_.size(); ++i) {
+  for (size_t i : order) {
     AuditedTarget* target = targets_[i].get();
     const CollectionContext* context = &contexts[i];
     group.Add();

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "tests/harness/blackhole.h"
 #include "tests/harness/pg_cluster.h"
@@ -129,6 +130,42 @@ TEST(SchedulerTest, BackoffDelaysReconnectAfterFailure) {
   const auto second = store.List().at(0);
   EXPECT_EQ(second.database->collection().error(), first.database->collection().error());
   EXPECT_LT(second.database->collection().duration().nanos(), 1000000);
+}
+
+// A target that hangs holds a worker until its deadline: once it has failed,
+// healthy targets go first and do not queue behind it.
+TEST(SchedulerTest, FailingTargetsGoLastSoHealthyOnesDoNotQueueBehindThem) {
+  PgCluster cluster;
+  testing::Blackhole hung_a;
+  testing::Blackhole hung_b;
+  Config config;
+  config.agent.timeout = 1s;
+  config.agent.concurrency = 1;
+  for (const testing::Blackhole* hung : {&hung_a, &hung_b}) {
+    config.targets.push_back(Target("hung-" + std::to_string(hung->port()),
+                                    "host=127.0.0.1 port=" + std::to_string(hung->port()) + " user=x"));
+  }
+  config.targets.push_back(Target("healthy", cluster.Dsn()));
+  SnapshotStore store;
+  Scheduler scheduler(config, store, /*backoff=*/false);
+  scheduler.RunCycle();  // learns which targets fail
+  const std::string healthy = "targets/healthy/databases/postgres";
+  const auto before = store.Find(healthy).value().database;
+  ASSERT_FALSE(before->collection().stale()) << before->collection().error();
+
+  const auto started = std::chrono::steady_clock::now();
+  std::thread cycle([&] { scheduler.RunCycle(); });
+  while (store.Find(healthy).value().database == before && std::chrono::steady_clock::now() - started < 30s) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto healthy_done = std::chrono::steady_clock::now() - started;
+  cycle.join();
+  const auto cycle_done = std::chrono::steady_clock::now() - started;
+
+  EXPECT_FALSE(store.Find(healthy).value().database->collection().stale());
+  // The hung targets were still tried, after it, each until its deadline.
+  EXPECT_GT(cycle_done, 2s);
+  EXPECT_LT(healthy_done, 1s) << "the healthy target waited for the hung ones";
 }
 
 }  // namespace
