@@ -39,9 +39,9 @@ std::string DatabaseResourceName(const std::string& target, const std::string& d
   return "targets/" + target + "/databases/" + database;
 }
 
-AuditedDatabase::AuditedDatabase(std::string name, const CollectorOptions& options)
+AuditedDatabase::AuditedDatabase(std::string name, const CollectorOptions& options, bool primary)
     : name_(std::move(name)),
-      cluster_collectors_(MakeCollectors(Scope::kCluster, options)),
+      cluster_collectors_(primary ? MakeCollectors(Scope::kCluster, options) : Collectors{}),
       database_collectors_(MakeCollectors(Scope::kDatabase, options)) {}
 
 std::shared_ptr<v1::DatabasePosture> AuditedDatabase::StartPosture(const CollectionContext& context) const {

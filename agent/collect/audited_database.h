@@ -49,10 +49,15 @@ class AuditedDatabase {
  public:
   using Clock = std::chrono::steady_clock;
 
-  AuditedDatabase(std::string name, const CollectorOptions& options);
+  /// `primary`: the target's primary database, the one that reads the
+  /// cluster-wide facts. Only it has cluster collectors, whose state (the
+  /// role inventory, compiled patterns) would otherwise be kept once per
+  /// database of a fleet.
+  AuditedDatabase(std::string name, const CollectorOptions& options, bool primary);
 
-  /// Collects this database's facts; as the target's primary database it also
-  /// reads the cluster-wide facts and, when asked, discovers databases.
+  /// Collects this database's facts; as the target's primary database
+  /// (`primary`, as constructed) it also reads the cluster-wide facts and,
+  /// when asked, discovers databases.
   CollectionResult Collect(const CollectionContext& context, bool primary, bool discover);
 
   /// Records a failure found elsewhere (the primary database of the same

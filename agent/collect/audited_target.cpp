@@ -26,7 +26,7 @@ AuditedTarget::AuditedTarget(TargetConfig config, CollectorOptions options)
 
 AuditedDatabase& AuditedTarget::Database(const std::string& name) {
   std::unique_ptr<AuditedDatabase>& slot = databases_[name];
-  if (!slot) slot = std::make_unique<AuditedDatabase>(name, options_);
+  if (!slot) slot = std::make_unique<AuditedDatabase>(name, options_, name == primary_);
   return *slot;
 }
 
