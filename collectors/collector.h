@@ -4,6 +4,7 @@
 #include <string>
 
 #include "collectors/session.h"
+#include "collectors/tagged_rows.h"
 #include "pgposture/v1/posture.pb.h"
 
 namespace pgposture {
@@ -29,7 +30,7 @@ class Collector {
   /// sends the first statements of all collectors together, in one round
   /// trip (Session::Prefetch), and Collect gets its rows from
   /// Session::QueryRows without another.
-  virtual std::string FirstQuery() const { return {}; }
+  virtual TaggedQuery FirstQuery() const { return {}; }
 
   /// Reads this area's facts over `session` into `posture`, setting only the
   /// fields of its own area. Throws pqxx exceptions on failure; the runner

@@ -3,11 +3,11 @@
 namespace pgposture {
 
 void RunCollectors(std::initializer_list<CollectorGroup> groups, Session& session) {
-  std::vector<std::string> first_queries;
+  std::vector<TaggedQuery> first_queries;
   for (const CollectorGroup& group : groups) {
     for (const auto& collector : group.collectors) {
-      std::string query = collector->FirstQuery();
-      if (!query.empty()) first_queries.push_back(std::move(query));
+      TaggedQuery query = collector->FirstQuery();
+      if (!query.sql.empty()) first_queries.push_back(std::move(query));
     }
   }
   session.Prefetch(first_queries);

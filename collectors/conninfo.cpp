@@ -161,6 +161,9 @@ std::string AgentConnInfo(const std::string& dsn, const std::string& dbname,
   server_options += " -c lock_timeout=" + std::to_string(limits.lock_timeout.count());
   server_options +=
       " -c idle_in_transaction_session_timeout=" + std::to_string(limits.statement_timeout.count());
+  // The batched statement is prepared once per session; planned for its
+  // parameter values (the DDL cursor) it would be planned again every cycle.
+  server_options += " -c plan_cache_mode=force_generic_plan";
   overrides["options"] = server_options;
   return ConnInfoWith(dsn, overrides);
 }

@@ -5,6 +5,7 @@
 
 #include <pqxx/except>
 #include <pqxx/nontransaction>
+#include <pqxx/prepared_statement>
 
 namespace pgposture {
 
@@ -22,12 +23,43 @@ pqxx::result Session::Query(const std::string& sql) {
   return transaction.exec(sql);
 }
 
-void Session::Prefetch(const std::vector<std::string>& statements) {
+namespace {
+
+constexpr const char* kBatchStatement = "pgposture_batch";
+
+}  // namespace
+
+void Session::PrepareBatch(const std::string& sql) {
+  if (sql == prepared_batch_) return;
+  if (!prepared_batch_.empty()) {
+    ++round_trips_;  // DEALLOCATE
+    connection_.unprepare(kBatchStatement);
+    prepared_batch_.clear();
+  }
+  connection_.prepare(kBatchStatement, sql);
+  try {
+    ++round_trips_;
+    connection_.prepare_now(kBatchStatement);
+  } catch (const pqxx::sql_error&) {
+    // Never registered with the server: forgetting it costs no round trip.
+    connection_.unprepare(kBatchStatement);
+    throw;
+  }
+  prepared_batch_ = sql;
+}
+
+void Session::Prefetch(const std::vector<TaggedQuery>& statements) {
   prefetched_.clear();
   if (statements.size() < 2) return;
+  const TaggedQuery batch = UnionOfParts(statements);
   std::vector<TaggedRows> parts;
   try {
-    parts = SplitParts(Query(UnionOfParts(statements)), statements.size());
+    PrepareBatch(batch.sql);
+    ++round_trips_;
+    pqxx::nontransaction transaction(connection_);
+    parts = SplitParts(
+        transaction.exec_prepared(kBatchStatement, pqxx::prepare::make_dynamic_params(batch.params)),
+        statements.size());
   } catch (const pqxx::sql_error&) {
     if (!is_open()) throw;
     return;
@@ -36,12 +68,17 @@ void Session::Prefetch(const std::vector<std::string>& statements) {
     prefetched_[statements[part]] = std::move(parts[part]);
 }
 
-TaggedRows Session::QueryRows(const std::string& sql) {
-  const auto kept = prefetched_.find(sql);
-  if (kept == prefetched_.end()) return ToTaggedRows(Query(sql));
-  TaggedRows rows = std::move(kept->second);
-  prefetched_.erase(kept);
-  return rows;
+TaggedRows Session::QueryRows(const TaggedQuery& query) {
+  const auto kept = prefetched_.find(query);
+  if (kept != prefetched_.end()) {
+    TaggedRows rows = std::move(kept->second);
+    prefetched_.erase(kept);
+    return rows;
+  }
+  if (query.params.empty()) return ToTaggedRows(Query(query.sql));
+  ++round_trips_;
+  pqxx::nontransaction transaction(connection_);
+  return ToTaggedRows(transaction.exec_params(query.sql, pqxx::prepare::make_dynamic_params(query.params)));
 }
 
 bool Session::is_open() const { return connection_.is_open(); }

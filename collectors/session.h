@@ -27,15 +27,17 @@ class Session {
   pqxx::result Query(const std::string& sql);
 
   /// Runs the tagged-rows `statements` together, in one round trip, and
-  /// keeps each one's rows for QueryRows. When the combined statement fails
-  /// but the connection stays open (a missing privilege, lock_timeout),
-  /// nothing is kept: each statement then runs on its own when asked for,
-  /// so that it fails only its own collector. Forgets what an earlier call
-  /// kept; fewer than two statements are left to QueryRows.
-  void Prefetch(const std::vector<std::string>& statements);
-  /// The tagged rows of `sql`: those Prefetch kept (handed out once), else
+  /// keeps each one's rows for QueryRows. The combined statement is a
+  /// prepared statement, planned once per session while its text stays the
+  /// same (one more round trip when it changes). When it fails but the
+  /// connection stays open (a missing privilege, lock_timeout), nothing is
+  /// kept: each statement then runs on its own when asked for, so that it
+  /// fails only its own collector. Forgets what an earlier call kept; fewer
+  /// than two statements are left to QueryRows.
+  void Prefetch(const std::vector<TaggedQuery>& statements);
+  /// The tagged rows of `query`: those Prefetch kept (handed out once), else
   /// read now in a round trip. Throws pqxx exceptions.
-  TaggedRows QueryRows(const std::string& sql);
+  TaggedRows QueryRows(const TaggedQuery& query);
 
   /// PostgreSQL's server_version_num, read from the connection (no query).
   int server_version_num() const { return server_version_num_; }
@@ -68,7 +70,11 @@ class Session {
   std::string user_;
   std::string database_;
   int round_trips_ = 0;
-  std::map<std::string, TaggedRows> prefetched_;  // by statement
+  /// Prepares `sql` as the batch statement unless it already is.
+  void PrepareBatch(const std::string& sql);
+
+  std::map<TaggedQuery, TaggedRows> prefetched_;
+  std::string prepared_batch_;  // the text of the prepared batch statement
 };
 
 }  // namespace pgposture

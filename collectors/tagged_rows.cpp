@@ -13,6 +13,40 @@ std::optional<std::string> Column(const pqxx::row& row, int index) {
   return std::string(field.c_str(), field.size());
 }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsTagChar(char c) { return IsDigit(c) || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// `sql` with every parameter $n written $(n + offset). Dollar-quoted strings
+// ($tag$...$tag$, whose tag never starts with a digit) are copied as they
+// are; our statements hold no "$" in quoted literals.
+std::string ShiftParameters(const std::string& sql, size_t offset) {
+  if (offset == 0) return sql;
+  std::string shifted;
+  for (size_t at = 0; at < sql.size(); ++at) {
+    if (sql[at] != '$') {
+      shifted += sql[at];
+      continue;
+    }
+    size_t end = at + 1;
+    if (end < sql.size() && IsDigit(sql[end])) {
+      while (end < sql.size() && IsDigit(sql[end])) ++end;
+      shifted += '$' + std::to_string(std::stoul(sql.substr(at + 1, end - at - 1)) + offset);
+    } else {
+      while (end < sql.size() && IsTagChar(sql[end])) ++end;
+      if (end < sql.size() && sql[end] == '$') {
+        const std::string tag = sql.substr(at, end - at + 1);
+        const size_t close = sql.find(tag, end + 1);
+        end = close == std::string::npos ? sql.size() : close + tag.size();
+      } else {
+        end = at + 1;
+      }
+      shifted.append(sql, at, end - at);
+    }
+    at = end - 1;
+  }
+  return shifted;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> Int64Column(const std::optional<std::string>& value) {
@@ -36,17 +70,18 @@ std::string EpochMicrosSql(const std::string& expression) {
          ") * 1000000)::bigint::text END";
 }
 
-std::string UnionOfParts(const std::vector<std::string>& statements) {
-  std::string sql;
+TaggedQuery UnionOfParts(const std::vector<TaggedQuery>& statements) {
+  TaggedQuery batch;
   for (size_t part = 0; part < statements.size(); ++part) {
-    if (part > 0) sql += "\nUNION ALL\n";
+    if (part > 0) batch.sql += "\nUNION ALL\n";
     // The column list names the columns whatever the statement calls them;
     // the casts give every part the same column types.
-    sql += "SELECT " + std::to_string(part) +
-           " AS part, q.kind::text, q.a::text, q.b::text, q.c::text FROM (\n" + statements[part] +
-           "\n) AS q(kind, a, b, c)";
+    batch.sql += "SELECT " + std::to_string(part) +
+                 " AS part, q.kind::text, q.a::text, q.b::text, q.c::text FROM (\n" +
+                 ShiftParameters(statements[part].sql, batch.params.size()) + "\n) AS q(kind, a, b, c)";
+    batch.params.insert(batch.params.end(), statements[part].params.begin(), statements[part].params.end());
   }
-  return sql;
+  return batch;
 }
 
 std::vector<TaggedRows> SplitParts(const pqxx::result& result, size_t parts) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <pqxx/result>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace pgposture {
@@ -27,10 +28,27 @@ using TaggedRows = std::vector<TaggedRow>;
 /// Converts a result with columns (kind, a, b, c); NULL becomes nullopt.
 TaggedRows ToTaggedRows(const pqxx::result& result);
 
+/// A tagged-rows statement and the values of its parameters $1, $2, ...
+/// Values go as parameters, not in the text, so that the text stays the
+/// same from cycle to cycle and the server can keep its plan.
+struct TaggedQuery {
+  // Implicit: most statements have no parameters.
+  TaggedQuery(std::string text = {}, std::vector<std::string> values = {})  // NOLINT(runtime/explicit)
+      : sql(std::move(text)), params(std::move(values)) {}
+  TaggedQuery(const char* text) : sql(text) {}  // NOLINT(runtime/explicit)
+  bool operator<(const TaggedQuery& other) const {
+    return std::tie(sql, params) < std::tie(other.sql, other.params);
+  }
+
+  std::string sql;
+  std::vector<std::string> params;
+};
+
 /// One statement running every tagged-rows statement of `statements`, each
 /// a part told apart by a leading column `part` (its index), so that several
-/// collectors' statements cost one round trip.
-std::string UnionOfParts(const std::vector<std::string>& statements);
+/// collectors' statements cost one round trip. Parameters are renumbered
+/// after those of the parts before.
+TaggedQuery UnionOfParts(const std::vector<TaggedQuery>& statements);
 /// The rows of UnionOfParts' result, by part; `parts` is statements.size().
 std::vector<TaggedRows> SplitParts(const pqxx::result& result, size_t parts);
 

@@ -110,7 +110,7 @@ void ParseBackupRows(const TaggedRows& rows, std::chrono::milliseconds max_archi
   facts.set_mode(DeriveBackupMode(facts, max_archive_age));
 }
 
-std::string BackupCollector::FirstQuery() const { return kQuery; }
+TaggedQuery BackupCollector::FirstQuery() const { return kQuery; }
 
 void BackupCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   ParseBackupRows(session.QueryRows(kQuery), max_archive_age_, *posture.mutable_backup());

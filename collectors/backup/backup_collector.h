@@ -15,7 +15,7 @@ class BackupCollector : public Collector {
   explicit BackupCollector(const CollectorOptions& options) : max_archive_age_(options.max_archive_age) {}
   const char* name() const override { return "backup"; }
   Scope scope() const override { return Scope::kCluster; }
-  std::string FirstQuery() const override;
+  TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 
  private:

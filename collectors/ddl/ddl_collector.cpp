@@ -32,13 +32,12 @@ bool DdlCollector::CaptureInstalled(Session& session) {
   return installed_;
 }
 
-std::string DdlCollector::CaptureQuery() const {
-  // since is a number this process produced, not user input.
-  return "SELECT kind, a, b, c FROM pgposture.ddl_capture('" + std::to_string(history_.since()) +
-         "'::pg_catalog.xid8)";
+TaggedQuery DdlCollector::CaptureQuery() const {
+  return {"SELECT kind, a, b, c FROM pgposture.ddl_capture($1::pg_catalog.xid8)",
+          {std::to_string(history_.since())}};
 }
 
-std::string DdlCollector::FirstQuery() const { return installed_ ? CaptureQuery() : kProbeQuery; }
+TaggedQuery DdlCollector::FirstQuery() const { return installed_ ? CaptureQuery() : kProbeQuery; }
 
 void FillCaptureHealth(const DdlCaptureRead& read, v1::DdlFacts& facts) {
   bool installed = true;

@@ -14,12 +14,12 @@ class DdlCollector : public Collector {
   const char* name() const override { return "ddl"; }
   Scope scope() const override { return Scope::kDatabase; }
   /// The probe until the capture is known to be installed, then the read.
-  std::string FirstQuery() const override;
+  TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 
  private:
   /// Reads the captured DDL after the cursor.
-  std::string CaptureQuery() const;
+  TaggedQuery CaptureQuery() const;
   /// Whether pgposture.ddl_capture() exists here; probed (one cheap query)
   /// until it does, so a database without the install costs no failed query.
   bool CaptureInstalled(Session& session);

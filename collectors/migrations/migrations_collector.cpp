@@ -179,7 +179,7 @@ void ParseHistoryRows(const TaggedRows& rows, const std::vector<HistoryRead>& re
   }
 }
 
-std::string MigrationsCollector::FirstQuery() const { return FindHistoryTablesQuery(); }
+TaggedQuery MigrationsCollector::FirstQuery() const { return FindHistoryTablesQuery(); }
 
 void MigrationsCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   v1::MigrationFacts facts;

@@ -19,7 +19,7 @@ class MigrationsCollector : public Collector {
  public:
   const char* name() const override { return "migrations"; }
   Scope scope() const override { return Scope::kDatabase; }
-  std::string FirstQuery() const override;
+  TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 };
 

@@ -97,7 +97,7 @@ void ParseNetworkRows(const TaggedRows& rows, v1::NetworkFacts& facts) {
   CountRisks(facts);
 }
 
-std::string NetworkCollector::FirstQuery() const { return Query(); }
+TaggedQuery NetworkCollector::FirstQuery() const { return Query(); }
 
 void NetworkCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   ParseNetworkRows(session.QueryRows(Query()), *posture.mutable_network());

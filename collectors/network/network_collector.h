@@ -11,7 +11,7 @@ class NetworkCollector : public Collector {
  public:
   const char* name() const override { return "network"; }
   Scope scope() const override { return Scope::kCluster; }
-  std::string FirstQuery() const override;
+  TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 };
 

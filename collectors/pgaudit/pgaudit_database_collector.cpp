@@ -77,7 +77,7 @@ void ParsePgauditDatabaseRows(const TaggedRows& rows, const std::string& databas
   for (v1::PgauditRoleCoverage& entry : ComputeCoverage(inputs)) *facts.add_coverage() = std::move(entry);
 }
 
-std::string PgauditDatabaseCollector::FirstQuery() const { return kQuery; }
+TaggedQuery PgauditDatabaseCollector::FirstQuery() const { return kQuery; }
 
 void PgauditDatabaseCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   ParsePgauditDatabaseRows(session.QueryRows(kQuery), session.database(), session.user(),

@@ -11,7 +11,7 @@ class PgauditDatabaseCollector : public Collector {
  public:
   const char* name() const override { return "pgaudit_database"; }
   Scope scope() const override { return Scope::kDatabase; }
-  std::string FirstQuery() const override;
+  TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 };
 

@@ -65,7 +65,7 @@ void ParsePgauditServerRows(const TaggedRows& rows, v1::PgauditFacts& facts) {
   if (!loaded) facts.clear_settings();
 }
 
-std::string PgauditServerCollector::FirstQuery() const { return kQuery; }
+TaggedQuery PgauditServerCollector::FirstQuery() const { return kQuery; }
 
 void PgauditServerCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   ParsePgauditServerRows(session.QueryRows(kQuery), *posture.mutable_pgaudit());

@@ -10,7 +10,7 @@ class PgauditServerCollector : public Collector {
  public:
   const char* name() const override { return "pgaudit_server"; }
   Scope scope() const override { return Scope::kCluster; }
-  std::string FirstQuery() const override;
+  TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 };
 

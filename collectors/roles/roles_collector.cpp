@@ -77,7 +77,7 @@ SELECT 'session_client', s.key, s.client_addr, s.ssl::text FROM sessions s
 RolesCollector::RolesCollector(const CollectorOptions& options)
     : interactive_(options.interactive_application_names) {}
 
-std::string RolesCollector::FirstQuery() const { return Query(); }
+TaggedQuery RolesCollector::FirstQuery() const { return Query(); }
 
 void RolesCollector::Collect(Session& session, v1::DatabasePosture& posture) {
   RolesRead read = ParseRolesRows(session.QueryRows(Query()));

@@ -24,7 +24,7 @@ class RolesCollector : public Collector {
 
   const char* name() const override { return "roles"; }
   Scope scope() const override { return Scope::kCluster; }
-  std::string FirstQuery() const override;
+  TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 
  private:

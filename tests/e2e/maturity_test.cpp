@@ -132,7 +132,8 @@ TEST(MaturityTest, ProductionClusterReachesProductionAndTheAgentWritesNothing) {
   // A log line starts with the prefix "application|"; a line without one
   // continues the statement above it.
   const std::regex log_line(R"(^[^|\s]*\|)");
-  const std::regex agent_statement(R"(^pgposture\|.*statement: (.*)$)");
+  // Simple queries log "statement: ...", prepared ones "execute <name>: ...".
+  const std::regex agent_statement(R"(^pgposture\|.*(?:statement|execute [^:]+): (.*)$)");
   const std::regex write(
       R"(^\s*(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|CREATE|ALTER|DROP|GRANT|REVOKE|COPY|BEGIN\s+READ\s+WRITE|SET\s+(SESSION\s+)?transaction_read_only)\b)",
       std::regex::icase);

@@ -44,6 +44,7 @@ TEST(RoundTripsTest, AWarmCollectionSendsOneStatementPlusOnePerDependentRead) {
   SnapshotStore store;
   Scheduler scheduler(config, store, /*backoff=*/false);
   scheduler.RunCycle();  // connects, and learns where the DDL capture is installed
+  scheduler.RunCycle();  // prepares the batch with the capture read in it
   scheduler.RunCycle();
 
   std::map<std::string, v1::DatabasePosture> by_database;

@@ -52,9 +52,11 @@ TEST_F(SessionTest, EveryStatementIsReadOnlyWithTheAgentsLimits) {
   EXPECT_EQ(Show(*session, "search_path"), "pg_catalog");
   EXPECT_EQ(Show(*session, "statement_timeout"), "4321ms");
   EXPECT_EQ(Show(*session, "lock_timeout"), "321ms");
+  // The prepared batch keeps one plan for the session.
+  EXPECT_EQ(Show(*session, "plan_cache_mode"), "force_generic_plan");
   EXPECT_EQ(session->user(), "agent");
   EXPECT_EQ(session->server_version_num() / 10000, 15);
-  EXPECT_EQ(session->round_trips(), 6);
+  EXPECT_EQ(session->round_trips(), 7);
 
   try {
     session->Query("CREATE TABLE public.should_not_exist (id int)");

@@ -202,10 +202,14 @@ $triggers$;
 -- id. Every event of a transaction whose id is at least `since` is returned
 -- (with `c` saying whether its transaction wrote migration history), and
 -- the `xmin` row tells the next call where to start: transactions below it
--- have all finished, so their events will never change.
+-- have all finished, so their events will never change. PL/pgSQL keeps the
+-- query's plan for the session, where a SQL function with SET options is
+-- planned again at every call, once per database per cycle.
 CREATE OR REPLACE FUNCTION pgposture.ddl_capture(since xid8)
 RETURNS TABLE (kind text, a text, b text, c text)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN QUERY
   SELECT 'xmin', pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text, NULL, NULL
   UNION ALL
   SELECT 'trigger', evtname::text, evtenabled::text, NULL
@@ -227,5 +231,6 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
          e.transaction_id::text,
          (EXISTS (SELECT 1 FROM pgposture.history_writes w WHERE w.transaction_id = e.transaction_id))::text
     FROM pgposture.ddl_events e
-   WHERE e.transaction_id >= since
+   WHERE e.transaction_id >= since;
+END
 $$;
