@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "collectors/conninfo_error.h"
+
 namespace pgposture {
 namespace {
 
@@ -17,41 +19,12 @@ struct ConnInfoFree {
 };
 using ConnInfoOptions = std::unique_ptr<PQconninfoOption, ConnInfoFree>;
 
-// A quoted part of libpq's message worth showing: a single character ("=",
-// "]") or a keyword, which stands before a "=" in `dsn`. Anything else may be
-// a piece of a password: libpq quotes whole URIs and percent-encoded values.
-bool ShownInError(const std::string& quoted, const std::string& dsn) {
-  if (quoted.size() == 1) return true;
-  for (std::size_t at = dsn.find(quoted); at != std::string::npos; at = dsn.find(quoted, at + 1)) {
-    const std::size_t after = dsn.find_first_not_of(' ', at + quoted.size());
-    const bool starts_word = at == 0 || dsn[at - 1] == ' ' || dsn[at - 1] == '?' || dsn[at - 1] == '&';
-    if (starts_word && after != std::string::npos && dsn[after] == '=') return true;
-  }
-  return false;
-}
-
-// libpq's message with the quoted parts that may hold a secret withheld.
-std::string WithoutSecrets(const std::string& message, const std::string& dsn) {
-  std::string out;
-  std::size_t rest = 0;
-  for (std::size_t open = message.find('"'); open != std::string::npos; open = message.find('"', rest)) {
-    const std::size_t close = message.find('"', open + 1);
-    if (close == std::string::npos) break;
-    const std::string quoted = message.substr(open + 1, close - open - 1);
-    out.append(message, rest, open - rest);
-    out.append(ShownInError(quoted, dsn) ? '"' + quoted + '"' : "(a part not shown: it may hold a password)");
-    rest = close + 1;
-  }
-  return out.append(message, rest, std::string::npos);
-}
-
 // Parses with libpq; on failure fills `error` and returns null.
 ConnInfoOptions Parse(const std::string& dsn, std::string* error) {
   char* errmsg = nullptr;
   ConnInfoOptions options(PQconninfoParse(dsn.c_str(), &errmsg));
   if (!options && error) {
-    *error = errmsg ? WithoutSecrets(errmsg, dsn) : "out of memory";
-    while (!error->empty() && (error->back() == '\n' || error->back() == '.')) error->pop_back();
+    *error = errmsg ? ConnInfoParseError(errmsg, dsn) : "out of memory";
   }
   if (errmsg) PQfreemem(errmsg);
   return options;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "collectors/conninfo.h"
+#include "collectors/conninfo_error.h"
 
 namespace pgposture {
 namespace {
@@ -83,6 +84,10 @@ TEST(ConnInfoBadInputTest, ErrorsNeverRepeatThePassword) {
       {"host=db1 canary", "missing \"=\""},
       {"postgresql://app:canary%00@db1/app", "forbidden value %00"},
       {"host=db1 password='canary", "unterminated quoted string"},
+      // Quotes inside a quoted URI must not shift which parts look quoted
+      // (found by conninfo_fuzz).
+      {"postgresql://u:canary1@[::1]\"x\": \"\"\"", "unexpected character \"\"\" at"},
+      {"postgresql://u:\"canary\" \"@db1/app?a\"=b\"=c", "extra key/value separator"},
   };
   for (const Case& c : cases) {
     const auto error = ConnInfoError(c.dsn);
@@ -94,6 +99,12 @@ TEST(ConnInfoBadInputTest, ErrorsNeverRepeatThePassword) {
   // Keywords stay shown: they are what the user must fix.
   EXPECT_TRUE(Contains(*ConnInfoError("host=db1 pass{word}=x"), "\"pass{word}\""));
   EXPECT_TRUE(Contains(*ConnInfoError("postgresql://db1/app?sslmode=require&x"), "\"x\""));
+}
+
+TEST(ConnInfoBadInputTest, AnUnknownLibpqMessageIsWithheldWhole) {
+  const std::string error = ConnInfoParseError("a message of a later libpq: \"canary1\"\n", "host=canary1");
+  EXPECT_FALSE(Contains(error, "canary")) << error;
+  EXPECT_TRUE(Contains(error, "libpq rejected it")) << error;
 }
 
 }  // namespace
