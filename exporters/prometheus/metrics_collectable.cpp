@@ -1,5 +1,7 @@
 #include "exporters/prometheus/metrics_collectable.h"
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 
 #include "exporters/prometheus/families.h"
@@ -25,16 +27,20 @@ void AddAgentFamilies(const BuildInfo& build, Families& out) {
   AddProcessFamilies(out);
 }
 
-void AddSnapshotFamilies(const std::vector<DatabaseSnapshot>& snapshots, Families& out) {
+// One database-scoped area of every snapshot; `labels` are the snapshots'
+// DatabaseLabels, in the same order.
+void AddDatabaseArea(AreaRenderer render, const std::vector<DatabaseSnapshot>& snapshots,
+                     const std::vector<Labels>& labels, Families& out) {
+  for (std::size_t i = 0; i < snapshots.size(); ++i) render(*snapshots[i].database, labels[i], out);
+}
+
+// One cluster-scoped area of every target.
+void AddClusterArea(AreaRenderer render, const std::vector<DatabaseSnapshot>& snapshots, Families& out) {
   std::set<std::string> targets_seen;
   for (const DatabaseSnapshot& snapshot : snapshots) {
-    const v1::DatabasePosture& database = *snapshot.database;
-    const Labels database_labels = DatabaseLabels(database);
-    for (AreaRenderer render : kDatabaseAreas) render(database, database_labels, out);
     // A target's databases share one cluster part: render it once.
-    if (snapshot.cluster && targets_seen.insert(database.target()).second) {
-      const Labels target_labels = TargetLabels(database);
-      for (AreaRenderer render : kClusterAreas) render(*snapshot.cluster, target_labels, out);
+    if (snapshot.cluster && targets_seen.insert(snapshot.database->target()).second) {
+      render(*snapshot.cluster, TargetLabels(*snapshot.database), out);
     }
   }
 }
@@ -45,10 +51,14 @@ PostureMetrics::PostureMetrics(const SnapshotSource& source, BuildInfo build)
     : source_(source), build_(std::move(build)) {}
 
 std::vector<prometheus::MetricFamily> PostureMetrics::Collect() const {
-  Families out;
-  AddAgentFamilies(build_, out);
-  AddSnapshotFamilies(source_.List(), out);
-  return out.Take();
+  std::vector<prometheus::MetricFamily> all = AgentFamilies();
+  SnapshotFamiliesByArea(source_.List(), [&all](std::vector<prometheus::MetricFamily> area) {
+    std::move(area.begin(), area.end(), std::back_inserter(all));
+  });
+  std::sort(all.begin(), all.end(), [](const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) {
+    return a.name < b.name;
+  });
+  return all;
 }
 
 std::vector<prometheus::MetricFamily> PostureMetrics::AgentFamilies() const {
@@ -57,11 +67,23 @@ std::vector<prometheus::MetricFamily> PostureMetrics::AgentFamilies() const {
   return out.Take();
 }
 
-std::vector<prometheus::MetricFamily> PostureMetrics::SnapshotFamilies(
-    const std::vector<DatabaseSnapshot>& snapshots) {
-  Families out;
-  AddSnapshotFamilies(snapshots, out);
-  return out.Take();
+void PostureMetrics::SnapshotFamiliesByArea(
+    const std::vector<DatabaseSnapshot>& snapshots,
+    const std::function<void(std::vector<prometheus::MetricFamily>)>& each) {
+  std::vector<Labels> database_labels;
+  database_labels.reserve(snapshots.size());
+  for (const DatabaseSnapshot& snapshot : snapshots)
+    database_labels.push_back(DatabaseLabels(*snapshot.database));
+  for (AreaRenderer render : kDatabaseAreas) {
+    Families out;
+    AddDatabaseArea(render, snapshots, database_labels, out);
+    each(out.Take());
+  }
+  for (AreaRenderer render : kClusterAreas) {
+    Families out;
+    AddClusterArea(render, snapshots, out);
+    each(out.Take());
+  }
 }
 
 }  // namespace pgposture

@@ -3,6 +3,7 @@
 
 #include <prometheus/collectable.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,16 +23,21 @@ struct BuildInfo {
 class PostureMetrics : public prometheus::Collectable {
  public:
   PostureMetrics(const SnapshotSource& source, BuildInfo build);
-  /// AgentFamilies and SnapshotFamilies of the latest snapshots, sorted by name.
+  /// AgentFamilies and SnapshotFamiliesByArea of the latest snapshots, sorted
+  /// by name.
   std::vector<prometheus::MetricFamily> Collect() const override;
 
   /// The agent's own families (build_info, process_*): they change between
   /// scrapes whatever the snapshots.
   std::vector<prometheus::MetricFamily> AgentFamilies() const;
-  /// Every family read from `snapshots`: the same snapshots always give the
-  /// same families (no value depends on the time of the scrape).
-  static std::vector<prometheus::MetricFamily> SnapshotFamilies(
-      const std::vector<DatabaseSnapshot>& snapshots);
+  /// Every family read from `snapshots`, one fact area at a time: `each` is
+  /// given an area's families, sorted by name, and no family is in two
+  /// areas. A scrape of 1,000 databases holds tens of megabytes of families;
+  /// built area by area, only the largest area's are held at once. The same
+  /// snapshots always give the same families (no value depends on the time
+  /// of the scrape).
+  static void SnapshotFamiliesByArea(const std::vector<DatabaseSnapshot>& snapshots,
+                                     const std::function<void(std::vector<prometheus::MetricFamily>)>& each);
 
  private:
   const SnapshotSource& source_;

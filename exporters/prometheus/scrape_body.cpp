@@ -3,15 +3,37 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
+#include <ostream>
+#include <streambuf>
 
 namespace pgposture {
 namespace {
 
-bool SameSnapshots(const std::vector<DatabaseSnapshot>& a, const std::vector<DatabaseSnapshot>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](const DatabaseSnapshot& x, const DatabaseSnapshot& y) {
-                      return x.database == y.database && x.cluster == y.cluster;
-                    });
+// An output stream's buffer that appends to a string the caller sized:
+// serializing through std::ostringstream holds the text twice (its own
+// growing buffer, then the copy str() returns), megabytes at 1,000
+// databases.
+class AppendToString : public std::streambuf {
+ public:
+  explicit AppendToString(std::string& text) : text_(text) {}
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!traits_type::eq_int_type(c, traits_type::eof())) text_.push_back(traits_type::to_char_type(c));
+    return traits_type::not_eof(c);
+  }
+  std::streamsize xsputn(const char* data, std::streamsize size) override {
+    text_.append(data, static_cast<std::size_t>(size));
+    return size;
+  }
+
+ private:
+  std::string& text_;
+};
+
+bool SameParts(const std::shared_ptr<const v1::DatabasePosture>& now,
+               const std::weak_ptr<const v1::DatabasePosture>& then) {
+  return !now.owner_before(then) && !then.owner_before(now);
 }
 
 }  // namespace
@@ -19,22 +41,38 @@ bool SameSnapshots(const std::vector<DatabaseSnapshot>& a, const std::vector<Dat
 ScrapeBody::ScrapeBody(const SnapshotSource& source, const PostureMetrics& metrics)
     : source_(source), metrics_(metrics) {}
 
+bool ScrapeBody::SerializedFrom(const std::vector<DatabaseSnapshot>& snapshots) const {
+  return std::equal(snapshots.begin(), snapshots.end(), serialized_from_.begin(), serialized_from_.end(),
+                    [](const DatabaseSnapshot& now, const SerializedParts& then) {
+                      return SameParts(now.database, then.database) && SameParts(now.cluster, then.cluster);
+                    });
+}
+
 std::shared_ptr<const std::string> ScrapeBody::SnapshotText() const {
-  std::vector<DatabaseSnapshot> snapshots = source_.List();
+  const std::vector<DatabaseSnapshot> snapshots = source_.List();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!snapshot_text_ || !SameSnapshots(snapshots, serialized_from_)) {
-    snapshot_text_ = std::make_shared<const std::string>(
-        prometheus::TextSerializer().Serialize(PostureMetrics::SnapshotFamilies(snapshots)));
-    serialized_from_ = std::move(snapshots);
-  }
+  if (snapshot_text_ && SerializedFrom(snapshots)) return snapshot_text_;
+
+  auto text = std::make_shared<std::string>();
+  // The last text's size plus some: the fleet rarely changes much between
+  // cycles, so the string is seldom reallocated while it grows.
+  text->reserve(snapshot_text_ ? snapshot_text_->size() + snapshot_text_->size() / 8 : 0);
+  AppendToString buffer(*text);
+  std::ostream out(&buffer);
+  const prometheus::TextSerializer serializer;
+  PostureMetrics::SnapshotFamiliesByArea(
+      snapshots, [&](std::vector<prometheus::MetricFamily> area) { serializer.Serialize(out, area); });
+  text->shrink_to_fit();
+
+  snapshot_text_ = std::move(text);
+  serialized_from_.clear();
+  for (const DatabaseSnapshot& snapshot : snapshots)
+    serialized_from_.push_back({snapshot.database, snapshot.cluster});
   return snapshot_text_;
 }
 
-std::string ScrapeBody::Render() const {
-  const std::shared_ptr<const std::string> snapshot_text = SnapshotText();
-  std::string body = prometheus::TextSerializer().Serialize(metrics_.AgentFamilies());
-  body += *snapshot_text;
-  return body;
+ScrapeText ScrapeBody::Render() const {
+  return {prometheus::TextSerializer().Serialize(metrics_.AgentFamilies()), SnapshotText()};
 }
 
 void ScrapeBody::Refresh() const { SnapshotText(); }

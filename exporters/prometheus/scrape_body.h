@@ -11,6 +11,14 @@
 
 namespace pgposture {
 
+/// The body of a scrape in two parts, sent one after the other: the agent's
+/// families, then the snapshot families, whose text every scrape shares
+/// until the snapshots change instead of copying it.
+struct ScrapeText {
+  std::string agent;
+  std::shared_ptr<const std::string> snapshots;
+};
+
 /// Serializing the snapshot families is nearly all of a scrape's cost (about
 /// 4 KB of text per database through prometheus-cpp's TextSerializer), yet
 /// they change only when a snapshot is published: a collection cycle every
@@ -22,24 +30,32 @@ class ScrapeBody {
  public:
   ScrapeBody(const SnapshotSource& source, const PostureMetrics& metrics);
 
-  /// The body of a scrape: the agent's families, then the snapshot families.
-  std::string Render() const;
+  /// The body of a scrape.
+  ScrapeText Render() const;
   /// Serializes the snapshot families now if the snapshots changed since the
   /// last time, so that the next scrape does not: called after a collection
   /// cycle, off the scrape path.
   void Refresh() const;
 
  private:
+  // Weak references to the snapshot parts a text was serialized from: they
+  // keep the parts' control blocks, so a part at the same address is the
+  // very same immutable part, without keeping the facts of replaced
+  // snapshots in memory.
+  struct SerializedParts {
+    std::weak_ptr<const v1::DatabasePosture> database;
+    std::weak_ptr<const v1::DatabasePosture> cluster;
+  };
+
   std::shared_ptr<const std::string> SnapshotText() const;
+  bool SerializedFrom(const std::vector<DatabaseSnapshot>& snapshots) const;
 
   const SnapshotSource& source_;
   const PostureMetrics& metrics_;
   // One lock for the check and the serialization: concurrent scrapes after a
   // publish wait for one serialization instead of each doing it.
   mutable std::mutex mutex_;
-  // The snapshots the text was serialized from. Holding them keeps them
-  // alive, so a snapshot at the same address is the same immutable snapshot.
-  mutable std::vector<DatabaseSnapshot> serialized_from_;
+  mutable std::vector<SerializedParts> serialized_from_;
   mutable std::shared_ptr<const std::string> snapshot_text_;
 };
 

@@ -64,7 +64,7 @@ void MeasureRender(FakeSnapshotSource& source, const std::function<void()>& befo
   for (int i = 0; i < kWarmup + kScrapes; ++i) {
     before();
     const double started = ThreadCpuMs();
-    const std::string text = body.Render();
+    const ScrapeText text = body.Render();
     if (i >= kWarmup) cpu.push_back(ThreadCpuMs() - started);
   }
   figures.render_cpu_median_ms = Percentile(cpu, 0.5);

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "tests/unit/exporters/prometheus/posture_fixtures.h"
 
 namespace pgposture::testing {
@@ -45,6 +49,33 @@ TEST(MetricsCollectableTest, ClusterFactsOncePerTargetWithoutDatabaseLabel) {
       Value(families, "pgposture_up",
             {{"target", "prod-1"}, {"environment", "prod"}, {"database", "billing"}, {"project", "shop"}}),
       1);
+}
+
+// The scrape text is serialized area by area: a family split over two areas
+// would be written twice, which Prometheus rejects.
+TEST(MetricsCollectableTest, EachFamilyComesWholeFromOneArea) {
+  const std::vector<DatabaseSnapshot> snapshots = FullSnapshots(3);
+  std::set<std::string> names;
+  size_t areas = 0;
+  size_t samples = 0;
+  PostureMetrics::SnapshotFamiliesByArea(snapshots, [&](std::vector<prometheus::MetricFamily> area) {
+    ++areas;
+    for (const prometheus::MetricFamily& family : area) {
+      EXPECT_TRUE(names.insert(family.name).second) << family.name << " is in two areas";
+      samples += family.metric.size();
+    }
+  });
+  EXPECT_EQ(areas, 10);
+  FakeSnapshotSource source;
+  source.snapshots = snapshots;
+  size_t collected = 0;
+  for (const prometheus::MetricFamily& family : Render(source)) {
+    if (family.name.rfind("process_", 0) != 0 && family.name != "pgposture_build_info") {
+      EXPECT_EQ(names.count(family.name), 1) << family.name;
+      collected += family.metric.size();
+    }
+  }
+  EXPECT_EQ(collected, samples);
 }
 
 TEST(MetricsCollectableTest, EveryTargetSeriesCarriesTheConfiguredLabels) {
