@@ -7,6 +7,7 @@
 
 #include "agent/collect/discovery.h"
 #include "agent/collect/password_file.h"
+#include "agent/collect/work_pool.h"
 #include "collectors/collector_runner.h"
 
 namespace pgposture {
@@ -54,9 +55,9 @@ std::shared_ptr<v1::DatabasePosture> AuditedDatabase::StartPosture(const Collect
   return posture;
 }
 
-void AuditedDatabase::Connect(const CollectionContext& context) {
+AuditedDatabase::Clock::duration AuditedDatabase::Connect(const CollectionContext& context) {
   if (session_ && session_->is_open()) {
-    if (!session_->ClosedByServer()) return;
+    if (!session_->ClosedByServer()) return {};
     // Ended between collections (pg_terminate_backend, idle_session_timeout,
     // a restart): a new session now, rather than a failed collection and a
     // backoff for a database that is fine.
@@ -66,7 +67,11 @@ void AuditedDatabase::Connect(const CollectionContext& context) {
   session_.reset();
   std::optional<std::string> password;
   if (!context.target->password_file.empty()) password = ReadPasswordFile(context.target->password_file);
-  session_ = std::make_unique<Session>(AgentConnInfo(context.target->dsn, name_, password, context.limits));
+  const std::string conninfo = AgentConnInfo(context.target->dsn, name_, password, context.limits);
+  // A server that accepts and never answers holds this until
+  // connect_timeout, which cannot be cut short: meanwhile the worker's slot
+  // goes to the next database, so such servers cannot stall the others.
+  return WorkPool::Blocking([&] { session_ = std::make_unique<Session>(conninfo); });
 }
 
 CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool primary, bool discover) {
@@ -75,12 +80,13 @@ CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool
     // Still backing off: report the failure that caused it, without a new try.
     return StaleResult(context, last_failure_, started);
   }
-  const Clock::time_point deadline = Clock::now() + context.timeout;
+  Clock::time_point deadline = Clock::now() + context.timeout;
   CollectionResult result;
   result.database = StartPosture(context);
   bool expired = false;
   try {
-    Connect(context);
+    // Waiting for a worker slot after connecting is not the database's time.
+    deadline += Connect(context);
     session_->ResetRoundTrips();
     DeadlineWatcher::Guard guard(*context.watcher, *session_, deadline);
     try {

@@ -70,7 +70,9 @@ class AuditedDatabase {
   bool failing() const { return consecutive_failures_ > 0; }
 
  private:
-  void Connect(const CollectionContext& context);
+  // Opens a session unless one is open; returns how long it then waited for
+  // a worker slot (WorkPool::Blocking).
+  Clock::duration Connect(const CollectionContext& context);
   std::shared_ptr<v1::DatabasePosture> StartPosture(const CollectionContext& context) const;
   /// The last good facts marked stale with `failure`, or just the failure
   /// when there never were any.

@@ -1,8 +1,22 @@
 #include "agent/collect/work_pool.h"
 
+#include <algorithm>
+
 namespace pgposture {
 
-WorkPool::WorkPool(int threads) {
+namespace {
+
+// Threads that stand by for tasks waiting in Blocking(): three per slot,
+// at most 64, which also bounds the connection attempts in flight.
+int SpareThreads(int concurrency) { return std::min(3 * concurrency, 64); }
+
+// The pool whose task this thread runs, for Blocking().
+thread_local WorkPool* current_pool = nullptr;
+
+}  // namespace
+
+WorkPool::WorkPool(int concurrency) : concurrency_(concurrency) {
+  const int threads = concurrency + SpareThreads(concurrency);
   threads_.reserve(threads);
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
 }
@@ -12,7 +26,7 @@ WorkPool::~WorkPool() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
-  queued_.notify_all();
+  changed_.notify_all();
   for (std::thread& thread : threads_) thread.join();
 }
 
@@ -21,21 +35,65 @@ void WorkPool::Submit(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mutex_);
     tasks_.push_back(std::move(task));
   }
-  queued_.notify_one();
+  changed_.notify_all();
 }
 
 void WorkPool::Work() {
+  current_pool = this;
   while (true) {
     std::function<void()> task;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      queued_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      // Tasks back from Blocking() have the first claim on a free slot.
+      changed_.wait(lock, [this] {
+        return (stopping_ && tasks_.empty()) || (!tasks_.empty() && running_ + returning_ < concurrency_);
+      });
       if (tasks_.empty()) return;
       task = std::move(tasks_.front());
       tasks_.pop_front();
+      ++running_;
     }
     task();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --running_;
+    }
+    changed_.notify_all();
   }
+}
+
+std::chrono::steady_clock::duration WorkPool::Blocking(const std::function<void()>& wait) {
+  WorkPool* pool = current_pool;
+  if (pool == nullptr) {
+    wait();
+    return {};
+  }
+  pool->LeaveSlot();
+  try {
+    wait();
+  } catch (...) {
+    pool->ReturnToSlot();
+    throw;
+  }
+  return pool->ReturnToSlot();
+}
+
+void WorkPool::LeaveSlot() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --running_;
+  }
+  changed_.notify_all();
+}
+
+std::chrono::steady_clock::duration WorkPool::ReturnToSlot() {
+  const auto back = std::chrono::steady_clock::now();
+  std::unique_lock<std::mutex> lock(mutex_);
+  ++returning_;
+  changed_.wait(lock, [this] { return running_ < concurrency_; });
+  --returning_;
+  ++running_;
+  return std::chrono::steady_clock::now() - back;
 }
 
 void TaskGroup::Add() {

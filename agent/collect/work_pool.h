@@ -11,9 +11,15 @@
 
 namespace pgposture {
 
+/// Runs at most `concurrency` tasks at once. A task that waits on something
+/// outside the agent (opening a connection to a server that may never
+/// answer) does it in Blocking(), which hands its slot to the next queued
+/// task meanwhile, so servers that hang cannot hold every slot: spare
+/// threads (three per slot, at most 64) run the queue while up to that many
+/// tasks wait.
 class WorkPool {
  public:
-  explicit WorkPool(int threads);
+  explicit WorkPool(int concurrency);
   /// Finishes queued tasks, then joins.
   ~WorkPool();
   WorkPool(const WorkPool&) = delete;
@@ -21,12 +27,23 @@ class WorkPool {
 
   void Submit(std::function<void()> task);
 
+  /// Runs `wait`. Called by a task of a pool, the task gives up its slot
+  /// while `wait` runs and takes one again after, before the queued tasks,
+  /// and returns how long it waited for that slot; called from any other
+  /// thread, it just runs `wait` and returns 0.
+  static std::chrono::steady_clock::duration Blocking(const std::function<void()>& wait);
+
  private:
   void Work();
+  void LeaveSlot();
+  std::chrono::steady_clock::duration ReturnToSlot();
 
+  const int concurrency_;
   std::mutex mutex_;
-  std::condition_variable queued_;
+  std::condition_variable changed_;
   std::deque<std::function<void()>> tasks_;
+  int running_ = 0;    // tasks holding a slot
+  int returning_ = 0;  // tasks back from Blocking(), waiting for a slot
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

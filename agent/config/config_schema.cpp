@@ -274,7 +274,9 @@ std::vector<ConfigOption> BuildOptions() {
           .Default("10s")
           .AtLeast(milliseconds(100))
           .Store([](OptionValue v, Config& c) { c.agent.timeout = Take<milliseconds>(v); }),
-      Row("agent.concurrency", OptionType::kInteger, "Databases collected at once")
+      Row("agent.concurrency", OptionType::kInteger,
+          "Databases collected at once; connection attempts wait beside them, up to three per slot and 64 in "
+          "all, so servers that never answer cannot hold every slot")
           .Default("8")
           .Range(1, 1024)
           .Store([](OptionValue v, Config& c) {

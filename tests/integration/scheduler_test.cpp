@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -134,10 +135,10 @@ TEST(SchedulerTest, BackoffDelaysReconnectAfterFailure) {
 
 // A target that hangs holds a worker until its deadline: once it has failed,
 // healthy targets go first and do not queue behind it.
-TEST(SchedulerTest, FailingTargetsGoLastSoHealthyOnesDoNotQueueBehindThem) {
-  PgCluster cluster;
-  testing::Blackhole hung_a;
-  testing::Blackhole hung_b;
+// Two targets whose servers accept and never answer, listed first, then a
+// healthy one; one database collected at a time.
+Config HungTargetsThenHealthy(const testing::Blackhole& hung_a, const testing::Blackhole& hung_b,
+                              const PgCluster& healthy) {
   Config config;
   config.agent.timeout = 1s;
   config.agent.concurrency = 1;
@@ -145,27 +146,72 @@ TEST(SchedulerTest, FailingTargetsGoLastSoHealthyOnesDoNotQueueBehindThem) {
     config.targets.push_back(Target("hung-" + std::to_string(hung->port()),
                                     "host=127.0.0.1 port=" + std::to_string(hung->port()) + " user=x"));
   }
-  config.targets.push_back(Target("healthy", cluster.Dsn()));
-  SnapshotStore store;
-  Scheduler scheduler(config, store, /*backoff=*/false);
-  scheduler.RunCycle();  // learns which targets fail
-  const std::string healthy = "targets/healthy/databases/postgres";
-  const auto before = store.Find(healthy).value().database;
-  ASSERT_FALSE(before->collection().stale()) << before->collection().error();
+  config.targets.push_back(Target("healthy", healthy.Dsn()));
+  return config;
+}
 
+constexpr char kHealthy[] = "targets/healthy/databases/postgres";
+
+struct CycleTimes {
+  std::chrono::steady_clock::duration healthy_published;
+  std::chrono::steady_clock::duration cycle;
+};
+
+// Runs a cycle, timing when the healthy target's snapshot replaces `before`
+// and when the cycle ends.
+CycleTimes TimeCycle(Scheduler& scheduler, const SnapshotStore& store,
+                     const std::shared_ptr<const v1::DatabasePosture>& before) {
   const auto started = std::chrono::steady_clock::now();
   std::thread cycle([&] { scheduler.RunCycle(); });
-  while (store.Find(healthy).value().database == before && std::chrono::steady_clock::now() - started < 30s) {
-    std::this_thread::sleep_for(10ms);
-  }
-  const auto healthy_done = std::chrono::steady_clock::now() - started;
+  const auto published = [&] {
+    const std::optional<DatabaseSnapshot> now = store.Find(kHealthy);
+    return now && now->database != before;
+  };
+  while (!published() && std::chrono::steady_clock::now() - started < 30s) std::this_thread::sleep_for(10ms);
+  CycleTimes times;
+  times.healthy_published = std::chrono::steady_clock::now() - started;
   cycle.join();
-  const auto cycle_done = std::chrono::steady_clock::now() - started;
+  times.cycle = std::chrono::steady_clock::now() - started;
+  return times;
+}
 
-  EXPECT_FALSE(store.Find(healthy).value().database->collection().stale());
+TEST(SchedulerTest, FailingTargetsGoLastSoHealthyOnesDoNotQueueBehindThem) {
+  PgCluster cluster;
+  testing::Blackhole hung_a;
+  testing::Blackhole hung_b;
+  SnapshotStore store;
+  Scheduler scheduler(HungTargetsThenHealthy(hung_a, hung_b, cluster), store, /*backoff=*/false);
+  scheduler.RunCycle();  // learns which targets fail
+  const auto before = store.Find(kHealthy).value().database;
+  ASSERT_FALSE(before->collection().stale()) << before->collection().error();
+
+  const CycleTimes times = TimeCycle(scheduler, store, before);
+  EXPECT_FALSE(store.Find(kHealthy).value().database->collection().stale());
   // The hung targets were still tried, after it, each until its deadline.
-  EXPECT_GT(cycle_done, 2s);
-  EXPECT_LT(healthy_done, 1s) << "the healthy target waited for the hung ones";
+  EXPECT_GT(times.cycle, 2s);
+  EXPECT_LT(times.healthy_published, 1s) << "the healthy target waited for the hung ones";
+}
+
+// The first cycle does not know yet which targets hang: their connection
+// attempts wait outside the worker's slot, so the healthy target is
+// collected while they wait, not after libpq's connect_timeout (2 s) each.
+TEST(SchedulerTest, HungTargetsDoNotStallTheFirstCycle) {
+  PgCluster cluster;
+  testing::Blackhole hung_a;
+  testing::Blackhole hung_b;
+  SnapshotStore store;
+  Scheduler scheduler(HungTargetsThenHealthy(hung_a, hung_b, cluster), store, /*backoff=*/false);
+
+  const CycleTimes times = TimeCycle(scheduler, store, nullptr);
+  ASSERT_TRUE(store.Find(kHealthy));
+  EXPECT_FALSE(store.Find(kHealthy).value().database->collection().stale());
+  EXPECT_GT(times.cycle, 2s) << "the hung targets were not tried until their connect_timeout";
+  EXPECT_LT(times.healthy_published, 1s) << "the healthy target waited for the hung ones";
+  for (const testing::Blackhole* hung : {&hung_a, &hung_b}) {
+    const auto snapshot = store.Find("targets/hung-" + std::to_string(hung->port()) + "/databases/x");
+    ASSERT_TRUE(snapshot);
+    EXPECT_TRUE(snapshot->database->collection().stale());
+  }
 }
 
 }  // namespace
