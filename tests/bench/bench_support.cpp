@@ -178,6 +178,18 @@ StatementTotals FleetCluster::StatementsOf(const std::string& role) const {
   return totals;
 }
 
+double FleetCluster::BackendCpuMs(const std::string& role) const {
+  std::istringstream pids(cluster_.PsqlValue(
+      "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE usename = '" + role + "'"));
+  double nanoseconds = 0;
+  for (std::string pid; pids >> pid;) {
+    std::ifstream schedstat("/proc/" + pid + "/schedstat");
+    double on_cpu = 0;
+    if (schedstat >> on_cpu) nanoseconds += on_cpu;
+  }
+  return nanoseconds / 1e6;
+}
+
 void FleetCluster::ResetStatements() const { cluster_.PsqlValue("SELECT pg_stat_statements_reset()"); }
 
 long FleetCluster::EvictedStatements() const {

@@ -81,6 +81,13 @@ class FleetCluster {
   /// Distinct databases `role` has a session in now.
   int DatabasesWithSessionsOf(const std::string& role) const;
   StatementTotals StatementsOf(const std::string& role) const;
+  /// CPU time, in ms, the server processes of `role`'s sessions have used
+  /// since they started (/proc/PID/schedstat, in ns, unlike the 10 ms ticks
+  /// of /proc/PID/stat). Unlike pg_stat_statements' times, it leaves out
+  /// the time a backend waited for a CPU while other sessions had it, and
+  /// counts what they leave out: executor start-up and shut-down, the
+  /// protocol, the transaction.
+  double BackendCpuMs(const std::string& role) const;
   void ResetStatements() const;
   /// Statement entries pg_stat_statements evicted since its last reset: the
   /// totals above undercount when this is not 0.
