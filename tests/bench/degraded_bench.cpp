@@ -75,10 +75,12 @@ int Accepted(const std::vector<std::unique_ptr<testing::Blackhole>>& blackholes)
   return accepted;
 }
 
+// The cycles of one daemon. The first two are printed and left out of the
+// median, as fleet_bench leaves them out: the cold one connects and does
+// not know yet which targets fail; the next one is a warm-up.
 struct Run {
-  // The daemon's first cycle, which connects and does not know yet which
-  // targets fail; printed, left out of the median.
   CycleFigures cold;
+  CycleFigures warm_up;
   std::vector<CycleFigures> cycles;
 };
 
@@ -92,28 +94,30 @@ CycleFigures Figures(const Sweep& sweep, const FleetCluster& fleet, AgentDaemon&
   return cycle;
 }
 
-// The cold cycle and `cycles` more, timed over the databases in `timed`.
+// The cold cycle, the warm-up and `cycles` more, timed over the databases
+// in `timed`.
 Run RunCycles(const FleetCluster& fleet, AgentDaemon& agent, const std::set<std::string>& timed, int cycles,
               const std::vector<std::unique_ptr<testing::Blackhole>>& blackholes) {
   Run run;
-  const Sweep cold = agent.WaitForSweep(timed, 0, 300s);
-  run.cold = Figures(cold, fleet, agent, blackholes);
-  double after = cold.latest_start;
+  Sweep sweep = agent.WaitForSweep(timed, 0, 300s);
+  run.cold = Figures(sweep, fleet, agent, blackholes);
+  sweep = agent.WaitForSweep(timed, sweep.latest_start, kInterval + 120s);
+  run.warm_up = Figures(sweep, fleet, agent, blackholes);
   for (int i = 0; i < cycles; ++i) {
-    const Sweep sweep = agent.WaitForSweep(timed, after, kInterval + 120s);
-    after = sweep.latest_start;
+    sweep = agent.WaitForSweep(timed, sweep.latest_start, kInterval + 120s);
     run.cycles.push_back(Figures(sweep, fleet, agent, blackholes));
   }
   return run;
 }
 
 void PrintCycle(const char* run, const std::string& cycle, const CycleFigures& c) {
-  std::printf("%-9s %6s %16.2f %9d %11d %22d\n", run, cycle.c_str(), c.healthy_sweep_s, c.sessions,
+  std::printf("%-9s %7s %16.2f %9d %11d %22d\n", run, cycle.c_str(), c.healthy_sweep_s, c.sessions,
               c.open_files, c.blackhole_connections);
 }
 
 void PrintRun(const char* name, const Run& run) {
   PrintCycle(name, "cold", run.cold);
+  PrintCycle(name, "warm-up", run.warm_up);
   for (size_t i = 0; i < run.cycles.size(); ++i) PrintCycle(name, std::to_string(i + 1), run.cycles[i]);
 }
 
@@ -178,7 +182,7 @@ int main(int argc, char** argv) {
         "8\n",
         targets, static_cast<long long>(kInterval.count()), static_cast<long long>(kTimeout.count()),
         static_cast<long long>(std::chrono::milliseconds(kTimeout).count() / 4));
-    std::printf("%-9s %6s %16s %9s %11s %22s\n", "run", "cycle", "healthy_sweep_s", "sessions", "open_files",
+    std::printf("%-9s %7s %16s %9s %11s %22s\n", "run", "cycle", "healthy_sweep_s", "sessions", "open_files",
                 "blackhole_connections");
 
     const Fleet normal = Targets(fleet, targets - blackholed, nullptr);
@@ -211,13 +215,14 @@ int main(int argc, char** argv) {
 
     const double normal_sweep = MedianSweep(normal_run.cycles);
     const double degraded_sweep = MedianSweep(degraded_run.cycles);
-    std::printf("\nhealthy sweep, median after the cold cycle: normal %.2f s, degraded %.2f s\n",
-                normal_sweep, degraded_sweep);
+    std::printf("\nhealthy sweep, median after the warm-up: normal %.2f s, degraded %.2f s\n", normal_sweep,
+                degraded_sweep);
     std::printf("healthy sweep of the cold cycle: normal %.2f s, degraded %.2f s\n",
                 normal_run.cold.healthy_sweep_s, degraded_run.cold.healthy_sweep_s);
     const int databases = static_cast<int>(degraded.healthy.size());
     int most_sessions = 0;
     for (const CycleFigures& c : degraded_run.cycles) most_sessions = std::max(most_sessions, c.sessions);
+    most_sessions = std::max({most_sessions, degraded_run.cold.sessions, degraded_run.warm_up.sessions});
     std::printf("%-64s %s\n", "goal: healthy databases sweep within the normal time (+10%, 0.1 s)",
                 Verdict(degraded_sweep <= std::max(normal_sweep * 1.1, normal_sweep + 0.1)));
     std::printf("%-64s %s\n", "goal: the locked database fails on lock_timeout, before the deadline",
