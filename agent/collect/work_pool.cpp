@@ -26,7 +26,7 @@ WorkPool::~WorkPool() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
-  changed_.notify_all();
+  can_start_.notify_all();
   for (std::thread& thread : threads_) thread.join();
 }
 
@@ -35,7 +35,7 @@ void WorkPool::Submit(std::function<void()> task) {
     std::lock_guard<std::mutex> lock(mutex_);
     tasks_.push_back(std::move(task));
   }
-  changed_.notify_all();
+  can_start_.notify_one();
 }
 
 void WorkPool::Work() {
@@ -45,7 +45,7 @@ void WorkPool::Work() {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       // Tasks back from Blocking() have the first claim on a free slot.
-      changed_.wait(lock, [this] {
+      can_start_.wait(lock, [this] {
         return (stopping_ && tasks_.empty()) || (!tasks_.empty() && running_ + returning_ < concurrency_);
       });
       if (tasks_.empty()) return;
@@ -54,11 +54,7 @@ void WorkPool::Work() {
       ++running_;
     }
     task();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      --running_;
-    }
-    changed_.notify_all();
+    FreeSlot();
   }
 }
 
@@ -68,7 +64,7 @@ std::chrono::steady_clock::duration WorkPool::Blocking(const std::function<void(
     wait();
     return {};
   }
-  pool->LeaveSlot();
+  pool->FreeSlot();
   try {
     wait();
   } catch (...) {
@@ -78,19 +74,21 @@ std::chrono::steady_clock::duration WorkPool::Blocking(const std::function<void(
   return pool->ReturnToSlot();
 }
 
-void WorkPool::LeaveSlot() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    --running_;
-  }
-  changed_.notify_all();
+void WorkPool::FreeSlot() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  --running_;
+  // Wake one waiter, not every thread (a thundering herd per task at 1,000
+  // databases): a returning task first, and a queued task too when slots
+  // are left beyond those the returning tasks will take.
+  if (returning_ > 0) slot_free_.notify_one();
+  if (running_ + returning_ < concurrency_) can_start_.notify_one();
 }
 
 std::chrono::steady_clock::duration WorkPool::ReturnToSlot() {
   const auto back = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> lock(mutex_);
   ++returning_;
-  changed_.wait(lock, [this] { return running_ < concurrency_; });
+  slot_free_.wait(lock, [this] { return running_ < concurrency_; });
   --returning_;
   ++running_;
   return std::chrono::steady_clock::now() - back;

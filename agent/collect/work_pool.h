@@ -35,12 +35,15 @@ class WorkPool {
 
  private:
   void Work();
-  void LeaveSlot();
+  void FreeSlot();
   std::chrono::steady_clock::duration ReturnToSlot();
 
   const int concurrency_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  // A queued task may start: a slot is free or a task was queued.
+  std::condition_variable can_start_;
+  // A slot is free for a task back from Blocking().
+  std::condition_variable slot_free_;
   std::deque<std::function<void()>> tasks_;
   int running_ = 0;    // tasks holding a slot
   int returning_ = 0;  // tasks back from Blocking(), waiting for a slot

@@ -52,24 +52,27 @@ class Occupancy {
   std::atomic<int> most_{0};
 };
 
-TEST(WorkPoolTest, NeverRunsMoreTasksThanItsConcurrency) {
+// Runs `tasks` short tasks on a pool of `concurrency`, every other one
+// first waiting in Blocking() when `some_blocking`; returns the most that
+// ran at once outside Blocking(), or -1 when they did not all finish.
+int MostRunningAtOnce(int concurrency, int tasks, bool some_blocking) {
   Occupancy occupancy;
   TaskGroup group;
-  {
-    WorkPool pool(2);
-    for (int i = 0; i < 40; ++i) {
-      group.Add();
-      pool.Submit([&] {
-        occupancy.Enter();
-        std::this_thread::sleep_for(1ms);
-        occupancy.Leave();
-        group.Done();
-      });
-    }
-    ASSERT_TRUE(group.WaitFor(10000ms));
+  WorkPool pool(concurrency);
+  for (int i = 0; i < tasks; ++i) {
+    group.Add();
+    pool.Submit([&, i] {
+      if (some_blocking && i % 2 == 0) WorkPool::Blocking([] { std::this_thread::sleep_for(200us); });
+      occupancy.Enter();
+      std::this_thread::sleep_for(500us);
+      occupancy.Leave();
+      group.Done();
+    });
   }
-  EXPECT_EQ(occupancy.most(), 2);
+  return group.WaitFor(20000ms) ? occupancy.most() : -1;
 }
+
+TEST(WorkPoolTest, NeverRunsMoreTasksThanItsConcurrency) { EXPECT_EQ(MostRunningAtOnce(2, 40, false), 2); }
 
 TEST(WorkPoolTest, ATaskWaitingInBlockingLetsTheQueueRun) {
   WorkPool pool(1);
@@ -112,6 +115,14 @@ TEST(WorkPoolTest, BlockingTasksTakeBackTheirSlotWithinTheBound) {
     ASSERT_TRUE(group.WaitFor(10000ms));
   }
   EXPECT_EQ(occupancy.most(), 2);
+}
+
+// Slots handed from task to task one wake-up at a time: none may be lost,
+// or tasks would stay queued with slots free.
+TEST(WorkPoolTest, ManyTasksMixingBlockingAllFinishWithinTheBound) {
+  const int most = MostRunningAtOnce(3, 300, true);
+  EXPECT_GE(most, 1) << "not every task finished";
+  EXPECT_LE(most, 3);
 }
 
 TEST(WorkPoolTest, BlockingSaysHowLongTheTaskWaitedForItsSlot) {
