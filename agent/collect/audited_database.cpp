@@ -42,6 +42,7 @@ std::string DatabaseResourceName(const std::string& target, const std::string& d
 
 AuditedDatabase::AuditedDatabase(std::string name, const CollectorOptions& options, bool primary)
     : name_(std::move(name)),
+      primary_(primary),
       cluster_collectors_(primary ? MakeCollectors(Scope::kCluster, options) : Collectors{}),
       database_collectors_(MakeCollectors(Scope::kDatabase, options)) {}
 
@@ -74,7 +75,7 @@ AuditedDatabase::Clock::duration AuditedDatabase::Connect(const CollectionContex
   return WorkPool::Blocking([&] { session_ = std::make_unique<Session>(conninfo); });
 }
 
-CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool primary, bool discover) {
+CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool discover) {
   const auto started = std::chrono::system_clock::now();
   if (context.backoff && consecutive_failures_ > 0 && Clock::now() < next_connect_) {
     // Still backing off: report the failure that caused it, without a new try.
@@ -90,7 +91,7 @@ CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool
     session_->ResetRoundTrips();
     DeadlineWatcher::Guard guard(*context.watcher, *session_, deadline);
     try {
-      if (primary) {
+      if (primary_) {
         // The primary reads its cluster's facts too, in the same round trips.
         result.cluster = std::make_shared<v1::DatabasePosture>();
         RunCollectors({{cluster_collectors_, *result.cluster}, {database_collectors_, *result.database}},

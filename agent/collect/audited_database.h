@@ -55,10 +55,10 @@ class AuditedDatabase {
   /// database of a fleet.
   AuditedDatabase(std::string name, const CollectorOptions& options, bool primary);
 
-  /// Collects this database's facts; as the target's primary database
-  /// (`primary`, as constructed) it also reads the cluster-wide facts and,
-  /// when asked, discovers databases.
-  CollectionResult Collect(const CollectionContext& context, bool primary, bool discover);
+  /// Collects this database's facts; as the target's primary database it
+  /// also reads the cluster-wide facts and, when `discover`, lists the
+  /// databases.
+  CollectionResult Collect(const CollectionContext& context, bool discover);
 
   /// Records a failure found elsewhere (the primary database of the same
   /// cluster failed, so this one was not tried).
@@ -81,6 +81,7 @@ class AuditedDatabase {
   void RecordFailure(const CollectionContext& context, const Failure& failure);
 
   std::string name_;
+  bool primary_;
   std::unique_ptr<Session> session_;
   Collectors cluster_collectors_;
   Collectors database_collectors_;

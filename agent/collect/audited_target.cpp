@@ -38,7 +38,7 @@ std::vector<std::string> AuditedTarget::DatabasesAfter(const CollectionResult& p
 
 void AuditedTarget::CollectCycle(const CollectionContext& context, WorkPool& pool, TaskGroup& group,
                                  SnapshotStore& store) {
-  CollectionResult primary = Database(primary_).Collect(context, true, config_.all_databases);
+  CollectionResult primary = Database(primary_).Collect(context, config_.all_databases);
   if (!primary.ok) {
     const std::string why =
         "not collected: primary database " + primary_ + " failed: " + primary.database->collection().error();
@@ -64,7 +64,7 @@ void AuditedTarget::CollectCycle(const CollectionContext& context, WorkPool& poo
     AuditedDatabase* database = &Database(name);
     group.Add();
     pool.Submit([this, database, &context, &group, &store] {
-      if (!context.stopping->load()) Publish(database->Collect(context, false, false), context, store);
+      if (!context.stopping->load()) Publish(database->Collect(context, /*discover=*/false), context, store);
       group.Done();
     });
   }
@@ -87,7 +87,7 @@ CollectNowResult AuditedTarget::CollectNow(const std::string& name, const Collec
   const bool listed = !config_.all_databases && std::find(config_.databases.begin(), config_.databases.end(),
                                                           name) != config_.databases.end();
   if (!primary && !listed && databases_.count(name) == 0) return {CollectNowResult::Outcome::kUnknown, ""};
-  CollectionResult result = Database(name).Collect(context, primary, /*discover=*/false);
+  CollectionResult result = Database(name).Collect(context, /*discover=*/false);
   if (primary && result.ok) cluster_ = result.cluster;
   CollectNowResult outcome{CollectNowResult::Outcome::kCollected, ""};
   if (!result.ok) outcome = {CollectNowResult::Outcome::kFailed, result.database->collection().error()};

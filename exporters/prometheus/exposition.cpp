@@ -33,10 +33,14 @@ std::vector<prometheus::MetricFamily> Families::Take() {
   sorted.reserve(families_.size());
   for (auto& [spec, family] : families_) sorted.push_back(std::move(family));
   families_.clear();
-  std::sort(
-      sorted.begin(), sorted.end(),
-      [](const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) { return a.name < b.name; });
+  SortByName(sorted);
   return sorted;
+}
+
+void SortByName(std::vector<prometheus::MetricFamily>& families) {
+  std::sort(
+      families.begin(), families.end(),
+      [](const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) { return a.name < b.name; });
 }
 
 Labels TargetLabels(const v1::DatabasePosture& database) {

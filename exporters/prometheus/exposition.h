@@ -50,6 +50,9 @@ class Families {
   std::unordered_map<const FamilySpec*, prometheus::MetricFamily> families_;
 };
 
+/// Sorts `families` by name, the order of a scrape.
+void SortByName(std::vector<prometheus::MetricFamily>& families);
+
 /// `target`, `environment` and the target's configured labels: the labels of
 /// cluster-scoped series, read from the database part of a snapshot (the
 /// cluster part carries facts only).

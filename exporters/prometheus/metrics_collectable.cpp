@@ -55,9 +55,7 @@ std::vector<prometheus::MetricFamily> PostureMetrics::Collect() const {
   SnapshotFamiliesByArea(source_.List(), [&all](std::vector<prometheus::MetricFamily> area) {
     std::move(area.begin(), area.end(), std::back_inserter(all));
   });
-  std::sort(all.begin(), all.end(), [](const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) {
-    return a.name < b.name;
-  });
+  SortByName(all);
   return all;
 }
 
