@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
 #include <set>
 
 #include "exporters/prometheus/families.h"
@@ -27,23 +28,57 @@ void AddAgentFamilies(const BuildInfo& build, Families& out) {
   AddProcessFamilies(out);
 }
 
-// One database-scoped area of every snapshot; `labels` are the snapshots'
-// DatabaseLabels, in the same order.
+// One database-scoped area of every snapshot, a piece per database; `labels`
+// are the snapshots' DatabaseLabels, in the same order.
 void AddDatabaseArea(AreaRenderer render, const std::vector<DatabaseSnapshot>& snapshots,
-                     const std::vector<Labels>& labels, Families& out) {
-  for (std::size_t i = 0; i < snapshots.size(); ++i) render(*snapshots[i].database, labels[i], out);
+                     const std::vector<Labels>& labels, FamilyPieceSink& sink) {
+  for (std::size_t i = 0; i < snapshots.size(); ++i) {
+    Families piece;
+    render(*snapshots[i].database, labels[i], piece);
+    sink.Piece(piece.Take(), snapshots.size() - i);
+  }
+  sink.AreaEnd();
 }
 
-// One cluster-scoped area of every target.
-void AddClusterArea(AreaRenderer render, const std::vector<DatabaseSnapshot>& snapshots, Families& out) {
+// One cluster-scoped area of every target, a piece per target.
+void AddClusterArea(AreaRenderer render, const std::vector<DatabaseSnapshot>& snapshots,
+                    FamilyPieceSink& sink) {
   std::set<std::string> targets_seen;
-  for (const DatabaseSnapshot& snapshot : snapshots) {
+  for (std::size_t i = 0; i < snapshots.size(); ++i) {
+    const DatabaseSnapshot& snapshot = snapshots[i];
     // A target's databases share one cluster part: render it once.
     if (snapshot.cluster && targets_seen.insert(snapshot.database->target()).second) {
-      render(*snapshot.cluster, TargetLabels(*snapshot.database), out);
+      Families piece;
+      render(*snapshot.cluster, TargetLabels(*snapshot.database), piece);
+      sink.Piece(piece.Take(), snapshots.size() - i);
     }
   }
+  sink.AreaEnd();
 }
+
+// Joins pieces into whole families.
+class JoinFamilies : public FamilyPieceSink {
+ public:
+  void Piece(std::vector<prometheus::MetricFamily> families, std::size_t /*pieces_left*/) override {
+    for (prometheus::MetricFamily& family : families) {
+      auto [joined, first] = by_name_.try_emplace(family.name);
+      if (first) {
+        joined->second = std::move(family);
+      } else {
+        std::move(family.metric.begin(), family.metric.end(), std::back_inserter(joined->second.metric));
+      }
+    }
+  }
+  void AreaEnd() override {}
+
+  void MoveTo(std::vector<prometheus::MetricFamily>& out) {
+    for (auto& [name, family] : by_name_) out.push_back(std::move(family));
+    by_name_.clear();
+  }
+
+ private:
+  std::map<std::string, prometheus::MetricFamily> by_name_;
+};
 
 }  // namespace
 
@@ -52,9 +87,9 @@ PostureMetrics::PostureMetrics(const SnapshotSource& source, BuildInfo build)
 
 std::vector<prometheus::MetricFamily> PostureMetrics::Collect() const {
   std::vector<prometheus::MetricFamily> all = AgentFamilies();
-  SnapshotFamiliesByArea(source_.List(), [&all](std::vector<prometheus::MetricFamily> area) {
-    std::move(area.begin(), area.end(), std::back_inserter(all));
-  });
+  JoinFamilies snapshot_families;
+  SnapshotFamilyPieces(source_.List(), snapshot_families);
+  snapshot_families.MoveTo(all);
   SortByName(all);
   return all;
 }
@@ -65,23 +100,14 @@ std::vector<prometheus::MetricFamily> PostureMetrics::AgentFamilies() const {
   return out.Take();
 }
 
-void PostureMetrics::SnapshotFamiliesByArea(
-    const std::vector<DatabaseSnapshot>& snapshots,
-    const std::function<void(std::vector<prometheus::MetricFamily>)>& each) {
+void PostureMetrics::SnapshotFamilyPieces(const std::vector<DatabaseSnapshot>& snapshots,
+                                          FamilyPieceSink& sink) {
   std::vector<Labels> database_labels;
   database_labels.reserve(snapshots.size());
   for (const DatabaseSnapshot& snapshot : snapshots)
     database_labels.push_back(DatabaseLabels(*snapshot.database));
-  for (AreaRenderer render : kDatabaseAreas) {
-    Families out;
-    AddDatabaseArea(render, snapshots, database_labels, out);
-    each(out.Take());
-  }
-  for (AreaRenderer render : kClusterAreas) {
-    Families out;
-    AddClusterArea(render, snapshots, out);
-    each(out.Take());
-  }
+  for (AreaRenderer render : kDatabaseAreas) AddDatabaseArea(render, snapshots, database_labels, sink);
+  for (AreaRenderer render : kClusterAreas) AddClusterArea(render, snapshots, sink);
 }
 
 }  // namespace pgposture

@@ -3,10 +3,10 @@
 
 #include <prometheus/collectable.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "exporters/prometheus/family_pieces.h"
 #include "exporters/snapshot_source.h"
 
 namespace pgposture {
@@ -23,21 +23,21 @@ struct BuildInfo {
 class PostureMetrics : public prometheus::Collectable {
  public:
   PostureMetrics(const SnapshotSource& source, BuildInfo build);
-  /// AgentFamilies and SnapshotFamiliesByArea of the latest snapshots, sorted
-  /// by name.
+  /// AgentFamilies and SnapshotFamilyPieces of the latest snapshots, joined
+  /// into whole families and sorted by name.
   std::vector<prometheus::MetricFamily> Collect() const override;
 
   /// The agent's own families (build_info, process_*): they change between
   /// scrapes whatever the snapshots.
   std::vector<prometheus::MetricFamily> AgentFamilies() const;
-  /// Every family read from `snapshots`, one fact area at a time: `each` is
-  /// given an area's families, sorted by name, and no family is in two
-  /// areas. A scrape of 1,000 databases holds tens of megabytes of families;
-  /// built area by area, only the largest area's are held at once. The same
-  /// snapshots always give the same families (no value depends on the time
-  /// of the scrape).
-  static void SnapshotFamiliesByArea(const std::vector<DatabaseSnapshot>& snapshots,
-                                     const std::function<void(std::vector<prometheus::MetricFamily>)>& each);
+  /// Every family read from `snapshots`, given to `sink` in pieces: one fact
+  /// area after another, and within an area one database (or target) after
+  /// another, in the snapshots' order. No family has pieces in two areas. A
+  /// scrape of 1,000 databases has tens of megabytes of families; built a
+  /// piece at a time, they need not all be held at once. The same snapshots
+  /// always give the same pieces (no value depends on the time of the
+  /// scrape).
+  static void SnapshotFamilyPieces(const std::vector<DatabaseSnapshot>& snapshots, FamilyPieceSink& sink);
 
  private:
   const SnapshotSource& source_;

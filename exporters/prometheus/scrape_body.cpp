@@ -3,33 +3,11 @@
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
-#include <ostream>
-#include <streambuf>
+
+#include "exporters/prometheus/family_text.h"
 
 namespace pgposture {
 namespace {
-
-// An output stream's buffer that appends to a string the caller sized:
-// serializing through std::ostringstream holds the text twice (its own
-// growing buffer, then the copy str() returns), megabytes at 1,000
-// databases.
-class AppendToString : public std::streambuf {
- public:
-  explicit AppendToString(std::string& text) : text_(text) {}
-
- protected:
-  int_type overflow(int_type c) override {
-    if (!traits_type::eq_int_type(c, traits_type::eof())) text_.push_back(traits_type::to_char_type(c));
-    return traits_type::not_eof(c);
-  }
-  std::streamsize xsputn(const char* data, std::streamsize size) override {
-    text_.append(data, static_cast<std::size_t>(size));
-    return size;
-  }
-
- private:
-  std::string& text_;
-};
 
 bool SameParts(const std::shared_ptr<const v1::DatabasePosture>& now,
                const std::weak_ptr<const v1::DatabasePosture>& then) {
@@ -62,11 +40,8 @@ std::shared_ptr<const std::string> ScrapeBody::SnapshotText() const {
   snapshot_text_.reset();
   auto text = std::make_shared<std::string>();
   text->reserve(last_size + last_size / 8);
-  AppendToString buffer(*text);
-  std::ostream out(&buffer);
-  const prometheus::TextSerializer serializer;
-  PostureMetrics::SnapshotFamiliesByArea(
-      snapshots, [&](std::vector<prometheus::MetricFamily> area) { serializer.Serialize(out, area); });
+  FamilyTextWriter writer(*text);
+  PostureMetrics::SnapshotFamilyPieces(snapshots, writer);
 
   snapshot_text_ = std::move(text);
   serialized_from_.clear();

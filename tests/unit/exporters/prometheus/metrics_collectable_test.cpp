@@ -51,31 +51,59 @@ TEST(MetricsCollectableTest, ClusterFactsOncePerTargetWithoutDatabaseLabel) {
       1);
 }
 
-// The scrape text is serialized area by area: a family split over two areas
-// would be written twice, which Prometheus rejects.
-TEST(MetricsCollectableTest, EachFamilyComesWholeFromOneArea) {
-  const std::vector<DatabaseSnapshot> snapshots = FullSnapshots(3);
-  std::set<std::string> names;
-  size_t areas = 0;
-  size_t samples = 0;
-  PostureMetrics::SnapshotFamiliesByArea(snapshots, [&](std::vector<prometheus::MetricFamily> area) {
-    ++areas;
-    for (const prometheus::MetricFamily& family : area) {
-      EXPECT_TRUE(names.insert(family.name).second) << family.name << " is in two areas";
+// Records which area each family's pieces came in.
+class AreasOfFamilies : public FamilyPieceSink {
+ public:
+  void Piece(std::vector<prometheus::MetricFamily> families, size_t pieces_left) override {
+    ++pieces;
+    // Counts down within an area, this piece included.
+    EXPECT_GE(pieces_left, 1);
+    if (pieces_in_area > 0) {
+      EXPECT_LT(pieces_left, last_pieces_left);
+    }
+    last_pieces_left = pieces_left;
+    ++pieces_in_area;
+    for (const prometheus::MetricFamily& family : families) {
+      const auto [area, first] = area_of.try_emplace(family.name, areas);
+      EXPECT_EQ(area->second, areas) << family.name << " is in two areas";
       samples += family.metric.size();
     }
-  });
-  EXPECT_EQ(areas, 10);
+  }
+  void AreaEnd() override {
+    ++areas;
+    pieces_in_area = 0;
+  }
+
+  std::map<std::string, size_t> area_of;
+  size_t pieces_in_area = 0;
+  size_t last_pieces_left = 0;
+  size_t areas = 0;
+  size_t pieces = 0;
+  size_t samples = 0;
+};
+
+// The scrape text joins each family's pieces as its area ends: a family
+// split over two areas would be written twice, which Prometheus rejects.
+TEST(MetricsCollectableTest, EachFamilyComesWholeFromOneArea) {
+  const std::vector<DatabaseSnapshot> snapshots = FullSnapshots(3);
+  AreasOfFamilies seen;
+  PostureMetrics::SnapshotFamilyPieces(snapshots, seen);
+  EXPECT_EQ(seen.areas, 10);
+  // A piece per database for each of the 5 database areas, per target for
+  // each of the 5 cluster areas.
+  std::set<std::string> targets;
+  for (const DatabaseSnapshot& snapshot : snapshots) targets.insert(snapshot.database->target());
+  EXPECT_EQ(seen.pieces, 5 * snapshots.size() + 5 * targets.size());
   FakeSnapshotSource source;
   source.snapshots = snapshots;
   size_t collected = 0;
   for (const prometheus::MetricFamily& family : Render(source)) {
     if (family.name.rfind("process_", 0) != 0 && family.name != "pgposture_build_info") {
-      EXPECT_EQ(names.count(family.name), 1) << family.name;
+      EXPECT_EQ(seen.area_of.count(family.name), 1) << family.name;
       collected += family.metric.size();
     }
   }
-  EXPECT_EQ(collected, samples);
+  EXPECT_EQ(collected, seen.samples);
 }
 
 TEST(MetricsCollectableTest, EveryTargetSeriesCarriesTheConfiguredLabels) {
