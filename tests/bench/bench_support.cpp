@@ -75,6 +75,7 @@ ProcessUsage ReadProcessUsage(pid_t pid) {
   std::ifstream status_file(proc + "/status");
   const std::string status((std::istreambuf_iterator<char>(status_file)), std::istreambuf_iterator<char>());
   usage.rss_mb = StatusKb(status, "VmRSS") / 1024;
+  usage.anon_rss_mb = StatusKb(status, "RssAnon") / 1024;
   usage.peak_rss_mb = StatusKb(status, "VmHWM") / 1024;
   if (DIR* fds = opendir((proc + "/fd").c_str())) {
     while (const dirent* entry = readdir(fds)) usage.open_files += entry->d_name[0] != '.';

@@ -30,6 +30,7 @@ inline constexpr char kPassword[] = "bench-password";
 struct ProcessUsage {
   double cpu_seconds = 0;  // user + system
   double rss_mb = 0;       // VmRSS
+  double anon_rss_mb = 0;  // RssAnon: VmRSS less the pages of mapped files (code, libraries)
   double peak_rss_mb = 0;  // VmHWM
   int open_files = 0;      // entries of /proc/PID/fd
 };
