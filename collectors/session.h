@@ -74,7 +74,7 @@ class Session {
   void PrepareBatch(const std::string& sql);
 
   std::map<TaggedQuery, TaggedRows> prefetched_;
-  std::string prepared_batch_;  // the text of the prepared batch statement
+  bool batch_prepared_ = false;
 };
 
 }  // namespace pgposture

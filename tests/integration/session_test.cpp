@@ -114,6 +114,46 @@ TEST_F(SessionTest, GuardThatEndsInTimeLeavesTheSessionAlone) {
   EXPECT_NO_THROW(session->Query("SELECT 1"));
 }
 
+// The single value of the first row of `query`'s prefetched rows.
+std::string FirstValue(Session& session, const TaggedQuery& query) {
+  const TaggedRows rows = session.QueryRows(query);
+  return rows.empty() || !rows[0].a ? "(none)" : *rows[0].a;
+}
+
+TEST_F(SessionTest, TheBatchIsPreparedOnceAndAgainWhenItChanges) {
+  auto session = Open();
+  const TaggedQuery first("SELECT 'n', $1, NULL, NULL", {"1"});
+  const TaggedQuery second("SELECT 'n', $1, NULL, NULL", {"2"});
+  const TaggedQuery other("SELECT 'm', 'other', NULL, NULL");
+  session->ResetRoundTrips();
+
+  session->Prefetch({first, second});
+  EXPECT_EQ(session->round_trips(), 2) << "prepared, then run";
+  EXPECT_EQ(FirstValue(*session, first), "1");
+  EXPECT_EQ(FirstValue(*session, second), "2");
+
+  // The same text with other values runs the prepared statement.
+  const TaggedQuery third("SELECT 'n', $1, NULL, NULL", {"3"});
+  session->ResetRoundTrips();
+  session->Prefetch({third, second});
+  EXPECT_EQ(session->round_trips(), 1);
+  EXPECT_EQ(FirstValue(*session, third), "3");
+
+  // Another text: the old statement goes, the new one is prepared and run.
+  session->ResetRoundTrips();
+  session->Prefetch({first, other});
+  EXPECT_EQ(session->round_trips(), 3) << "deallocated, prepared, run";
+  EXPECT_EQ(FirstValue(*session, first), "1");
+  EXPECT_EQ(FirstValue(*session, other), "other");
+  EXPECT_EQ(session->round_trips(), 3) << "both were prefetched";
+  EXPECT_EQ(session->Query("SELECT count(*) FROM pg_catalog.pg_prepared_statements")[0][0].as<int>(), 1);
+
+  session->ResetRoundTrips();
+  session->Prefetch({first, other});
+  EXPECT_EQ(session->round_trips(), 1);
+  EXPECT_EQ(FirstValue(*session, other), "other");
+}
+
 TEST_F(SessionTest, LockedCatalogFailsOneCollectorOnLockTimeout) {
   pqxx::connection locker(cluster_->Dsn());
   pqxx::work hold(locker);
