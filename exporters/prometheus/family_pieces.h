@@ -14,8 +14,8 @@ class FamilyPieceSink {
  public:
   virtual ~FamilyPieceSink() = default;
   /// The families one database (one target, for a cluster-scoped area) has
-  /// in the current area, sorted by name. At most `pieces_left` more pieces,
-  /// this one included, follow in the area: enough to size what holds them.
+  /// in the current area, sorted by name. `pieces_left` pieces, this one
+  /// included, remain in the area: enough to size what holds them.
   virtual void Piece(std::vector<prometheus::MetricFamily> families, std::size_t pieces_left) = 0;
   /// The current area's last piece was given: no later piece has a family
   /// of that area.

@@ -43,15 +43,19 @@ void AddDatabaseArea(AreaRenderer render, const std::vector<DatabaseSnapshot>& s
 // One cluster-scoped area of every target, a piece per target.
 void AddClusterArea(AreaRenderer render, const std::vector<DatabaseSnapshot>& snapshots,
                     FamilyPieceSink& sink) {
+  // A target's databases share one cluster part: render it once, from the
+  // target's first snapshot that has it.
   std::set<std::string> targets_seen;
-  for (std::size_t i = 0; i < snapshots.size(); ++i) {
-    const DatabaseSnapshot& snapshot = snapshots[i];
-    // A target's databases share one cluster part: render it once.
+  std::vector<const DatabaseSnapshot*> first_of_target;
+  for (const DatabaseSnapshot& snapshot : snapshots) {
     if (snapshot.cluster && targets_seen.insert(snapshot.database->target()).second) {
-      Families piece;
-      render(*snapshot.cluster, TargetLabels(*snapshot.database), piece);
-      sink.Piece(piece.Take(), snapshots.size() - i);
+      first_of_target.push_back(&snapshot);
     }
+  }
+  for (std::size_t i = 0; i < first_of_target.size(); ++i) {
+    Families piece;
+    render(*first_of_target[i]->cluster, TargetLabels(*first_of_target[i]->database), piece);
+    sink.Piece(piece.Take(), first_of_target.size() - i);
   }
   sink.AreaEnd();
 }

@@ -56,10 +56,10 @@ class AreasOfFamilies : public FamilyPieceSink {
  public:
   void Piece(std::vector<prometheus::MetricFamily> families, size_t pieces_left) override {
     ++pieces;
-    // Counts down within an area, this piece included.
+    // Counts down within an area, this piece included, to 1 for the last.
     EXPECT_GE(pieces_left, 1);
     if (pieces_in_area > 0) {
-      EXPECT_LT(pieces_left, last_pieces_left);
+      EXPECT_EQ(pieces_left, last_pieces_left - 1);
     }
     last_pieces_left = pieces_left;
     ++pieces_in_area;
@@ -70,6 +70,9 @@ class AreasOfFamilies : public FamilyPieceSink {
     }
   }
   void AreaEnd() override {
+    if (pieces_in_area > 0) {
+      EXPECT_EQ(last_pieces_left, 1) << "area " << areas << " ended before its last piece";
+    }
     ++areas;
     pieces_in_area = 0;
   }
