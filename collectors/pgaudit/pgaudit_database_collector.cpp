@@ -7,8 +7,11 @@ namespace pgposture {
 namespace {
 
 // pg_db_role_setting is a shared catalog, but only rows for this database or
-// for all databases matter here. Role names come from pg_roles, readable by
-// any role, unlike pg_authid.
+// for all databases matter here. This database's oid comes from one index
+// lookup, not a join with pg_database: that catalog holds a row per database
+// of the cluster, and a join made each database's collection cost grow with
+// the fleet. Role names come from pg_roles, readable by any role, unlike
+// pg_authid.
 constexpr const char* kQuery = R"SQL(
 SELECT 'extension' AS kind, e.extversion::text AS a, NULL::text AS b, NULL::text AS c
   FROM pg_catalog.pg_extension e
@@ -21,12 +24,13 @@ UNION ALL
 SELECT 'session', pg_catalog.current_setting('shared_preload_libraries'),
        pg_catalog.current_setting('pgaudit.log', true), NULL
 UNION ALL
-SELECT 'override', coalesce(r.rolname::text, ''), coalesce(d.datname::text, ''), cfg
+SELECT 'override', coalesce(r.rolname::text, ''),
+       CASE WHEN s.setdatabase = 0 THEN '' ELSE pg_catalog.current_database()::text END, cfg
   FROM pg_catalog.pg_db_role_setting s
   LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole
-  LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase
  CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) AS cfg
- WHERE (s.setdatabase = 0 OR d.datname = pg_catalog.current_database())
+ WHERE s.setdatabase IN (0, (SELECT d.oid FROM pg_catalog.pg_database d
+                              WHERE d.datname = pg_catalog.current_database()))
    AND cfg LIKE 'pgaudit.%'
 UNION ALL
 SELECT 'login_role', r.rolname::text, r.rolsuper::text, NULL
