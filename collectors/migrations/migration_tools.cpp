@@ -1,6 +1,7 @@
 #include "collectors/migrations/migration_tools.h"
 
 #include <algorithm>
+#include <set>
 
 namespace pgposture {
 
@@ -148,15 +149,24 @@ const MigrationTool* IdentifyMigrationTool(const std::string& schema, const std:
   return nullptr;
 }
 
-std::string HistoryTableCondition() {
-  std::string condition;
+std::string HistoryTableCandidates() {
+  // A name some tool looks for in any schema needs no row for a tool that
+  // wants it in one schema: that row would find the same table twice.
+  std::set<std::string> in_any_schema;
   for (const MigrationTool& tool : MigrationTools()) {
-    condition += condition.empty() ? "(" : " OR ";
-    condition += std::string("(c.relname = '") + tool.table + "'";
-    if (tool.schema != nullptr) condition += std::string(" AND n.nspname = '") + tool.schema + "'";
-    condition += ")";
+    if (tool.schema == nullptr) in_any_schema.insert(tool.table);
   }
-  return condition + ")";
+  std::set<std::pair<std::string, std::string>> candidates;  // table, schema ("": any)
+  for (const MigrationTool& tool : MigrationTools()) {
+    if (tool.schema == nullptr || in_any_schema.count(tool.table) == 0)
+      candidates.emplace(tool.table, tool.schema == nullptr ? "" : tool.schema);
+  }
+  std::string rows;
+  for (const auto& [table, schema] : candidates) {
+    rows += rows.empty() ? "(VALUES " : ", ";
+    rows += "('" + table + "', " + (schema.empty() ? std::string("NULL") : "'" + schema + "'") + ")";
+  }
+  return rows + ")";
 }
 
 }  // namespace pgposture

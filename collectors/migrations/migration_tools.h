@@ -40,8 +40,8 @@ const std::vector<MigrationTool>& MigrationTools();
 const MigrationTool* IdentifyMigrationTool(const std::string& schema, const std::string& table,
                                            const std::vector<std::string>& columns);
 
-/// SQL condition over pg_namespace `n` and pg_class `c` that holds for every
-/// relation named like a tool's history table.
-std::string HistoryTableCondition();
+/// SQL VALUES list of (table name, schema name or NULL for any schema): each
+/// history table some tool keeps, once.
+std::string HistoryTableCandidates();
 
 }  // namespace pgposture

@@ -59,16 +59,19 @@ std::string LayoutError(const FoundHistoryTable& found, const std::string& quali
 
 std::string FindHistoryTablesQuery() {
   // pg_class and pg_attribute are readable by every role, whatever the
-  // privileges on the tables themselves.
+  // privileges on the tables themselves. Each candidate is one probe of
+  // pg_class's index on relname: a filter over pg_class would read every page
+  // of it each cycle, in every database of the fleet.
   static const std::string query = R"SQL(
 WITH found AS (
   SELECT c.oid AS rel, n.oid AS nsp, n.nspname::text AS schema_name, c.relname::text AS table_name
-    FROM pg_catalog.pg_class c
+    FROM )SQL" + HistoryTableCandidates() +
+                                   R"SQL( AS t(table_name, schema_name)
+    JOIN pg_catalog.pg_class c ON c.relname = t.table_name::name
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'p', 'v')
+     AND (t.schema_name IS NULL OR n.nspname = t.schema_name::name)
      AND n.nspname NOT LIKE 'pg\_%' AND n.nspname <> 'information_schema'
-     AND )SQL" + HistoryTableCondition() +
-                                   R"SQL(
 )
 SELECT 'table' AS kind, f.schema_name AS a, f.table_name AS b,
        pg_catalog.concat_ws(',',

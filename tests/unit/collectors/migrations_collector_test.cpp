@@ -43,6 +43,20 @@ TEST(MigrationToolsTest, IdentifiesByNameSchemaAndColumns) {
   EXPECT_EQ(tool("public", "flyway_schema_history", {"version"}), "none") << "not flyway's layout";
 }
 
+// A table two tools look for must come from the search once, or each of its
+// columns would be read twice.
+TEST(MigrationToolsTest, EveryHistoryTableIsACandidateOnce) {
+  const std::string candidates = HistoryTableCandidates();
+  for (const MigrationTool& tool : MigrationTools()) {
+    const std::string quoted = "('" + std::string(tool.table) + "', ";
+    const size_t first = candidates.find(quoted);
+    ASSERT_NE(first, std::string::npos) << tool.table;
+    EXPECT_EQ(candidates.find(quoted, first + 1), std::string::npos) << tool.table;
+  }
+  EXPECT_NE(candidates.find("('schema_migrations', NULL)"), std::string::npos) << "any schema";
+  EXPECT_NE(candidates.find("('changes', 'sqitch')"), std::string::npos) << "only in schema sqitch";
+}
+
 TEST(MigrationsFindTest, GroupsColumnsAndPrivilegesPerTable) {
   const TaggedRows rows = Concat({
       {{"table", "public", "flyway_schema_history", ""},
