@@ -51,6 +51,9 @@ struct StatementTotals {
   double calls = 0;
   double plan_ms = 0;
   double exec_ms = 0;
+  /// Pages found in shared_buffers, and pages read in (from the OS).
+  double blocks_hit = 0;
+  double blocks_read = 0;
   double server_ms() const { return plan_ms + exec_ms; }
 };
 

@@ -36,6 +36,8 @@ struct Figures {
   double server_ms_per_db = 0;      // statement time, from pg_stat_statements
   double server_cpu_ms_per_db = 0;  // CPU of the agent's backends
   double plan_ms_per_db = 0;
+  double blocks_hit_per_db = 0;  // shared_buffers pages, from pg_stat_statements
+  double blocks_read_per_db = 0;
   double statements_per_db = 0;
   double agent_round_trips_per_db = 0;
   int agent_round_trips_max = 0;
@@ -87,6 +89,8 @@ Figures Measure(FleetCluster& fleet, int databases, int sweeps) {
   figures.server_ms_per_db = statements.server_ms() / collections;
   figures.server_cpu_ms_per_db = backend_cpu_ms / collections;
   figures.plan_ms_per_db = statements.plan_ms / collections;
+  figures.blocks_hit_per_db = statements.blocks_hit / collections;
+  figures.blocks_read_per_db = statements.blocks_read / collections;
   figures.statements_per_db = statements.calls / collections;
   double round_trips = 0;
   for (const std::string& database : fleet.Databases()) {
@@ -110,11 +114,12 @@ void PrintFigures(const std::vector<Figures>& all, int sweeps) {
                 f.statements_per_db, f.agent_round_trips_per_db, f.agent_round_trips_max, f.usage.peak_rss_mb,
                 f.usage.rss_mb);
   }
-  std::printf("\n%9s %12s %15s %9s %12s %11s\n", "databases", "plan_ms/db", "srv_cpu_ms/db", "sessions",
-              "with_session", "open_files");
+  std::printf("\n%9s %12s %15s %12s %12s %9s %12s %11s\n", "databases", "plan_ms/db", "srv_cpu_ms/db",
+              "blks_hit/db", "blks_read/db", "sessions", "with_session", "open_files");
   for (const Figures& f : all) {
-    std::printf("%9d %12.3f %15.3f %9d %12d %11d\n", f.databases, f.plan_ms_per_db, f.server_cpu_ms_per_db,
-                f.sessions, f.databases_with_session, f.usage.open_files);
+    std::printf("%9d %12.3f %15.3f %12.1f %12.1f %9d %12d %11d\n", f.databases, f.plan_ms_per_db,
+                f.server_cpu_ms_per_db, f.blocks_hit_per_db, f.blocks_read_per_db, f.sessions,
+                f.databases_with_session, f.usage.open_files);
     if (f.evicted_statements > 0) {
       std::printf("  warning: pg_stat_statements evicted %ld entries; server figures undercount\n",
                   f.evicted_statements);
@@ -125,6 +130,7 @@ void PrintFigures(const std::vector<Figures>& all, int sweeps) {
       " (plan_ms: the planning part); it counts the time a backend waited for a CPU while other\n"
       " sessions had it, and leaves out executor start-up and shut-down;\n"
       " srv_cpu_ms: CPU time of the agent's backends (/proc/PID/schedstat), all of it;\n"
+      " blks_hit and blks_read: pages of those statements found in shared_buffers and read in;\n"
       " rt: the daemon's own CollectionInfo.round_trips; rt_max: the primary database, which also\n"
       " reads the cluster facts and discovers the databases)\n",
       kAgentRole);
