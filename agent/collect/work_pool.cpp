@@ -25,36 +25,59 @@ WorkPool::~WorkPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    while (!idle_.empty()) WakeIdleThread();
   }
-  can_start_.notify_all();
   for (std::thread& thread : threads_) thread.join();
 }
 
 void WorkPool::Submit(std::function<void()> task) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    tasks_.push_back(std::move(task));
-  }
-  can_start_.notify_one();
+  std::lock_guard<std::mutex> lock(mutex_);
+  tasks_.push_back(std::move(task));
+  if (TaskMayStart()) WakeIdleThread();
+}
+
+bool WorkPool::TaskMayStart() const {
+  return static_cast<int>(tasks_.size()) > waking_ && running_ + returning_ + waking_ < concurrency_;
+}
+
+void WorkPool::WakeIdleThread() {
+  if (idle_.empty()) return;
+  IdleThread* thread = idle_.back();
+  idle_.pop_back();
+  thread->woken = true;
+  ++waking_;
+  thread->wake.notify_one();
 }
 
 void WorkPool::Work() {
   current_pool = this;
+  IdleThread self;
+  std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
-    std::function<void()> task;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      // Tasks back from Blocking() have the first claim on a free slot.
-      can_start_.wait(lock, [this] {
-        return (stopping_ && tasks_.empty()) || (!tasks_.empty() && running_ + returning_ < concurrency_);
-      });
-      if (tasks_.empty()) return;
-      task = std::move(tasks_.front());
+    // Tasks back from Blocking() have the first claim on a free slot.
+    if (!tasks_.empty() && running_ + returning_ < concurrency_) {
+      std::function<void()> task = std::move(tasks_.front());
       tasks_.pop_front();
       ++running_;
+      lock.unlock();
+      task();
+      task = nullptr;  // what it holds is released outside the lock
+      lock.lock();
+      --running_;
+      // This thread takes the next task itself, unless a returning one
+      // needs the slot.
+      if (returning_ > 0) slot_free_.notify_one();
+      continue;
     }
-    task();
-    FreeSlot();
+    if (stopping_ && tasks_.empty()) {
+      // Threads that went idle while the last tasks ran end too.
+      while (!idle_.empty()) WakeIdleThread();
+      return;
+    }
+    self.woken = false;
+    idle_.push_back(&self);
+    self.wake.wait(lock, [&self] { return self.woken; });
+    --waking_;
   }
 }
 
@@ -78,10 +101,10 @@ void WorkPool::FreeSlot() {
   std::lock_guard<std::mutex> lock(mutex_);
   --running_;
   // Wake one waiter, not every thread (a thundering herd per task at 1,000
-  // databases): a returning task first, and a queued task too when slots
-  // are left beyond those the returning tasks will take.
+  // databases): a returning task first, and a thread for a queued task too
+  // when slots are left beyond those the returning tasks will take.
   if (returning_ > 0) slot_free_.notify_one();
-  if (running_ + returning_ < concurrency_) can_start_.notify_one();
+  if (TaskMayStart()) WakeIdleThread();
 }
 
 std::chrono::steady_clock::duration WorkPool::ReturnToSlot() {

@@ -16,7 +16,10 @@ namespace pgposture {
 /// answer) does it in Blocking(), which hands its slot to the next queued
 /// task meanwhile, so servers that hang cannot hold every slot: spare
 /// threads (three per slot, at most 64) run the queue while up to that many
-/// tasks wait.
+/// tasks wait. The thread idle for the shortest time takes the next task,
+/// so the spare threads stay idle while no task blocks: each thread keeps
+/// freed memory for reuse (glibc's per-thread cache), and threads that take
+/// turns would each hold some.
 class WorkPool {
  public:
   explicit WorkPool(int concurrency);
@@ -34,19 +37,30 @@ class WorkPool {
   static std::chrono::steady_clock::duration Blocking(const std::function<void()>& wait);
 
  private:
+  // A thread waiting for a task to start.
+  struct IdleThread {
+    std::condition_variable wake;
+    bool woken = false;
+  };
+
   void Work();
   void FreeSlot();
   std::chrono::steady_clock::duration ReturnToSlot();
+  // With mutex_ held: a queued task may start in a slot no returning task
+  // claims, with no woken thread already on its way to it.
+  bool TaskMayStart() const;
+  // With mutex_ held: wakes the thread idle for the shortest time.
+  void WakeIdleThread();
 
   const int concurrency_;
   std::mutex mutex_;
-  // A queued task may start: a slot is free or a task was queued.
-  std::condition_variable can_start_;
   // A slot is free for a task back from Blocking().
   std::condition_variable slot_free_;
   std::deque<std::function<void()>> tasks_;
-  int running_ = 0;    // tasks holding a slot
-  int returning_ = 0;  // tasks back from Blocking(), waiting for a slot
+  int running_ = 0;                // tasks holding a slot
+  int returning_ = 0;              // tasks back from Blocking(), waiting for a slot
+  int waking_ = 0;                 // threads woken for a task, not yet running
+  std::vector<IdleThread*> idle_;  // the most recently idle last
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

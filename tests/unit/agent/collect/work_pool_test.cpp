@@ -8,6 +8,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 
 namespace pgposture {
 namespace {
@@ -175,6 +176,27 @@ TEST(WorkPoolTest, AsManyWaitingTasksAsThreadsHoldTheQueue) {
   answer.Open();
   EXPECT_TRUE(hung.WaitFor(10000ms));
   EXPECT_TRUE(behind.WaitFor(10000ms));
+}
+
+// Each thread keeps memory it freed for reuse: tasks that come one at a
+// time must not go round every thread of the pool (sixteen here). Two, as
+// the next task may come before the thread that ran the last one is idle;
+// counted once every thread has started and gone idle (a thread that
+// starts late is idle for the shortest time).
+TEST(WorkPoolTest, TasksOneAtATimeKeepToTheSameThreads) {
+  WorkPool pool(4);
+  std::this_thread::sleep_for(200ms);
+  std::set<std::thread::id> threads;
+  for (int i = 0; i < 300; ++i) {
+    TaskGroup one;
+    one.Add();
+    pool.Submit([&, i] {
+      if (i >= 200) threads.insert(std::this_thread::get_id());
+      one.Done();
+    });
+    ASSERT_TRUE(one.WaitFor(10000ms));
+  }
+  EXPECT_LE(threads.size(), 2u);
 }
 
 }  // namespace
