@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <set>
+#include <thread>
 
 namespace pgposture {
 namespace {
@@ -179,24 +180,42 @@ TEST(WorkPoolTest, AsManyWaitingTasksAsThreadsHoldTheQueue) {
 }
 
 // Each thread keeps memory it freed for reuse: tasks that come one at a
-// time must not go round every thread of the pool (sixteen here). Two, as
-// the next task may come before the thread that ran the last one is idle;
-// counted once every thread has started and gone idle (a thread that
-// starts late is idle for the shortest time).
+// time must not go round every thread of the pool (sixteen here). A thread
+// is taken from the top of the idle stack and put back on top, and at most
+// twice the concurrency are off it at once (those holding a slot, and those
+// woken for a task another thread then took), so the rest are never woken.
+// That holds once every thread has started, which the first tasks ensure
+// by waiting until all sixteen run at once.
 TEST(WorkPoolTest, TasksOneAtATimeKeepToTheSameThreads) {
-  WorkPool pool(4);
-  std::this_thread::sleep_for(200ms);
+  constexpr int kConcurrency = 4;
+  constexpr int kThreads = 16;  // four slots and twelve spares
+  WorkPool pool(kConcurrency);
+  std::atomic<int> arrived{0};
+  Gate all_started;
+  TaskGroup warm_up;
+  for (int i = 0; i < kThreads; ++i) {
+    warm_up.Add();
+    pool.Submit([&] {
+      WorkPool::Blocking([&] {
+        if (++arrived == kThreads) all_started.Open();
+        all_started.Pass();
+      });
+      warm_up.Done();
+    });
+  }
+  ASSERT_TRUE(warm_up.WaitFor(10000ms));
+
   std::set<std::thread::id> threads;
   for (int i = 0; i < 300; ++i) {
     TaskGroup one;
     one.Add();
-    pool.Submit([&, i] {
-      if (i >= 200) threads.insert(std::this_thread::get_id());
+    pool.Submit([&] {
+      threads.insert(std::this_thread::get_id());
       one.Done();
     });
     ASSERT_TRUE(one.WaitFor(10000ms));
   }
-  EXPECT_LE(threads.size(), 2u);
+  EXPECT_LE(threads.size(), 2u * kConcurrency);
 }
 
 }  // namespace
