@@ -8,25 +8,18 @@
 namespace pgposture {
 namespace {
 
-// pg_hba_file_rules needs `pgposture install`'s function; one row per field
-// keeps the rules inside the (kind, a, b, c) shape, and ordinality keeps the
-// order of the database and user lists.
+// pg_hba_file_rules needs `pgposture install`'s function. query_to_xml
+// renders its rows with an array as one <element> per item; XMLTABLE then
+// gives one row per field and per item, in document order, so the rules
+// keep to the (kind, a, b, c) shape and the lists keep their order. The
+// query inside query_to_xml is planned again on every call, so it is a bare
+// call: unnesting the arrays there cost more than the rest of the part.
 const std::string& Query() {
   static const std::string query = R"SQL(
 WITH hba AS (
   SELECT )SQL" + InstalledFunctionRows("hba_rules", R"SQL(
-    SELECT r.line_number, f.field, f.value
-      FROM pgposture.hba_rules() r
-     CROSS JOIN LATERAL (
-       VALUES ('type', r.type, 0::bigint), ('address', r.address, 0), ('netmask', r.netmask, 0),
-              ('auth_method', r.auth_method, 0), ('error', r.error, 0)
-       UNION ALL
-       SELECT 'database', d.item, d.n FROM pg_catalog.unnest(r.database) WITH ORDINALITY AS d(item, n)
-       UNION ALL
-       SELECT 'user_name', u.item, u.n FROM pg_catalog.unnest(r.user_name) WITH ORDINALITY AS u(item, n)
-     ) AS f(field, value, n)
-     WHERE f.value IS NOT NULL
-     ORDER BY r.line_number, f.field, f.n)SQL") +
+    SELECT line_number, type, database, user_name, address, netmask, auth_method, error
+      FROM pgposture.hba_rules())SQL") +
                                    R"SQL( AS doc
 )
 SELECT 'server' AS kind, pg_catalog.current_setting('listen_addresses') AS a,
@@ -40,7 +33,11 @@ SELECT 'connections', pg_catalog.count(*)::text,
  WHERE a.backend_type = 'client backend' AND a.application_name <> 'pgposture'
 UNION ALL
 SELECT 'hba', x.line_number::text, x.field, x.value
-  FROM hba h, XMLTABLE('/table/row' PASSING h.doc COLUMNS line_number integer, field text, value text) AS x
+  FROM hba h,
+       XMLTABLE('/table/row/*[not(self::line_number)]/descendant-or-self::*[not(*)]' PASSING h.doc
+                COLUMNS line_number integer PATH 'ancestor::row/line_number',
+                        field text PATH 'local-name(ancestor-or-self::*[parent::row])',
+                        value text PATH '.') AS x
 )SQL";
   return query;
 }

@@ -5,6 +5,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <pqxx/pqxx>
 #include <thread>
@@ -272,6 +273,37 @@ TEST_F(RolesNetworkTest, ProductionClusterPassesTheRolesAndNetworkChecks) {
     const v1::Finding& finding = FindingOf(posture, id);
     EXPECT_EQ(finding.status(), v1::CHECK_STATUS_PASS) << id << ": " << finding.detail();
   }
+}
+
+// pg_hba.conf as the server reads it now: lists in their order, names as
+// written (quotes, spaces and XML's special characters), and a line it
+// cannot parse, appended after start, with the server's reason.
+TEST_F(RolesNetworkTest, HbaRulesKeepTheirListsNamesAndErrors) {
+  PgClusterOptions options;
+  options.hba =
+      "local all all trust\n"
+      "host all agent 127.0.0.1/32 scram-sha-256\n"
+      "host sales,\"Billing Dept\",all alice,+ops,\"a<b&c>\" 127.0.0.1/32 scram-sha-256\n";
+  StartCluster(options);
+  std::ofstream(cluster_->dir() + "/data/pg_hba.conf", std::ios::app) << "host all all 10.0.0.0/99 md5\n";
+
+  const v1::NetworkFacts network = Collect().network();
+  ASSERT_EQ(network.hba_rules_size(), 4);
+  const v1::HbaRule& lists = network.hba_rules(2);
+  EXPECT_EQ(lists.line_number(), 3);
+  EXPECT_EQ(lists.type(), "host");
+  EXPECT_EQ(std::vector<std::string>(lists.database().begin(), lists.database().end()),
+            (std::vector<std::string>{"sales", "Billing Dept", "all"}));
+  EXPECT_EQ(std::vector<std::string>(lists.user_name().begin(), lists.user_name().end()),
+            (std::vector<std::string>{"alice", "+ops", "a<b&c>"}));
+  EXPECT_EQ(lists.address(), "127.0.0.1");
+  EXPECT_EQ(lists.netmask(), "255.255.255.255");
+  EXPECT_EQ(lists.auth_method(), "scram-sha-256");
+  EXPECT_EQ(lists.error(), "");
+  const v1::HbaRule& broken = network.hba_rules(3);
+  EXPECT_EQ(broken.line_number(), 4);
+  EXPECT_NE(broken.error().find("10.0.0.0/99"), std::string::npos) << broken.error();
+  EXPECT_EQ(broken.auth_method(), "");
 }
 
 TEST_F(RolesNetworkTest, RoleChangesBetweenCyclesAreEvents) {
