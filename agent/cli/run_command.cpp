@@ -153,15 +153,14 @@ int RunDaemon(const std::string& config_path, const std::optional<std::string>& 
   }
   SystemdNotifier notifier;
   RunHooks hooks;
-  hooks.cycle_finished = [&notifier, &server, first = true]() mutable {
+  hooks.cycle_finished = [&server] {
     server->PrepareScrape();
     // A cycle and the scrape text's families free many small blocks across
     // the workers' malloc arenas; glibc keeps them mapped unless asked,
     // which a fleet's RSS would show as growth per database.
     malloc_trim(0);
-    if (first) notifier.Ready("auditing");
-    first = false;
   };
+  hooks.ready = [&notifier] { notifier.Ready("auditing"); };
   hooks.alive = [&notifier] { notifier.Alive(); };
   if (notifier.alive_every()) hooks.alive_every = *notifier.alive_every();
   std::promise<void> finished;

@@ -100,11 +100,12 @@ void Scheduler::Run(const RunHooks& hooks) {
     ApplyPendingConfig();
     const auto started = std::chrono::steady_clock::now();
     RunCycle(hooks);
+    hooks.cycle_finished();
     if (!store_.ready()) {
       store_.MarkReady();
       if (log) log->info("first collection cycle finished");
+      hooks.ready();
     }
-    hooks.cycle_finished();
     std::unique_lock<std::mutex> lock(mutex_);
     const auto next = started + config_.agent.interval;
     while (!stopping_ && !pending_config_ && std::chrono::steady_clock::now() < next) {

@@ -19,8 +19,11 @@ namespace pgposture {
 
 /// What Run() tells its owner, for systemd's readiness and watchdog.
 struct RunHooks {
-  /// After every cycle (the first one makes the agent ready).
+  /// After every cycle, before the first one makes the agent ready: what
+  /// must be in place for a ready agent (the scrape text) is done here.
   std::function<void()> cycle_finished = [] {};
+  /// Once, when the first cycle has made the agent ready.
+  std::function<void()> ready = [] {};
   /// Whenever the loop is alive: between cycles, and during a cycle as long
   /// as collections keep finishing. A hung cycle stops calling it.
   std::function<void()> alive = [] {};

@@ -29,9 +29,10 @@ class MetricsServer {
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
 
-  /// Serializes the snapshot part of /metrics now, if the snapshots changed,
-  /// so that the next scrape only serializes the agent's own families. For
-  /// the end of a collection cycle; a scrape does it itself otherwise.
+  /// Serializes the snapshot part of /metrics again, if the snapshots
+  /// changed: scrapes send it until the next call, and serialize only the
+  /// agent's own families. For the end of every collection cycle; before
+  /// the first call, /metrics has the agent's families only.
   void PrepareScrape() const;
 
   /// The ports bound, e.g. the one the kernel chose for port 0.

@@ -26,10 +26,10 @@ bool ScrapeBody::SerializedFrom(const std::vector<DatabaseSnapshot>& snapshots) 
                     });
 }
 
-std::shared_ptr<const std::string> ScrapeBody::SnapshotText() const {
+void ScrapeBody::Refresh() const {
   const std::vector<DatabaseSnapshot> snapshots = source_.List();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (snapshot_text_ && SerializedFrom(snapshots)) return snapshot_text_;
+  if (snapshot_text_ && SerializedFrom(snapshots)) return;
 
   // The last text's size plus some: the fleet rarely changes much between
   // cycles, so the string is seldom reallocated while it grows.
@@ -47,13 +47,16 @@ std::shared_ptr<const std::string> ScrapeBody::SnapshotText() const {
   serialized_from_.clear();
   for (const DatabaseSnapshot& snapshot : snapshots)
     serialized_from_.push_back({snapshot.database, snapshot.cluster});
-  return snapshot_text_;
 }
 
 ScrapeText ScrapeBody::Render() const {
-  return {prometheus::TextSerializer().Serialize(metrics_.AgentFamilies()), SnapshotText()};
+  ScrapeText text{prometheus::TextSerializer().Serialize(metrics_.AgentFamilies()), nullptr};
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    text.snapshots = snapshot_text_;
+  }
+  if (!text.snapshots) text.snapshots = std::make_shared<const std::string>();
+  return text;
 }
-
-void ScrapeBody::Refresh() const { SnapshotText(); }
 
 }  // namespace pgposture

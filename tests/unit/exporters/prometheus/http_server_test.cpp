@@ -22,8 +22,9 @@ class HttpServerTest : public ::testing::Test {
 
 // Each server takes civetweb's 2 s poll quantum to stop, so a test covers
 // several endpoints.
-TEST_F(HttpServerTest, MetricsInTheTextFormatFollowingTheSnapshots) {
+TEST_F(HttpServerTest, MetricsInTheTextFormatFollowingTheSnapshotsAfterEachCycle) {
   source_.snapshots = FullSnapshots(2);
+  server_.PrepareScrape();
   const HttpResponse response = Get("/metrics");
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
@@ -33,6 +34,8 @@ TEST_F(HttpServerTest, MetricsInTheTextFormatFollowingTheSnapshots) {
       std::string::npos)
       << response.body;
   source_.snapshots.pop_back();
+  EXPECT_NE(Get("/metrics").body.find(R"(database="db1")"), std::string::npos) << "until the cycle ends";
+  server_.PrepareScrape();
   EXPECT_EQ(Get("/metrics").body.find(R"(database="db1")"), std::string::npos);
 }
 
