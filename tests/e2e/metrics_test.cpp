@@ -140,13 +140,20 @@ TEST(MetricsTest, ReadyOnlyAfterTheFirstCycle) {
                                   std::to_string(hung.port()) + " dbname=postgres user=pgposture\"\n"));
   EXPECT_EQ(HttpStatus(daemon.metrics_url() + "/readyz"), 503);
   EXPECT_EQ(HttpStatus(daemon.metrics_url() + "/healthz"), 200);
-  EXPECT_EQ(HttpStatus(daemon.metrics_url() + "/metrics"), 200);
+  const std::string metrics = daemon.metrics_url() + "/metrics";
+  const std::string before = HttpGet(metrics);
+  EXPECT_TRUE(SampleValue(before, "pgposture_build_info{")) << before;
+  EXPECT_EQ(before.find("pgposture_up{"), std::string::npos) << "no cycle has finished\n" << before;
 
   const auto deadline = std::chrono::steady_clock::now() + seconds(10);
   while (HttpStatus(daemon.metrics_url() + "/readyz") != 200 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   EXPECT_EQ(HttpStatus(daemon.metrics_url() + "/readyz"), 200);
+  // Ready means the first cycle's series are served: no scrape after
+  // /readyz says 200 misses them.
+  const std::string after = HttpGet(metrics);
+  EXPECT_NE(after.find("pgposture_up{target=\"hung\""), std::string::npos) << after;
 }
 
 }  // namespace

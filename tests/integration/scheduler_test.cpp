@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -212,6 +214,44 @@ TEST(SchedulerTest, HungTargetsDoNotStallTheFirstCycle) {
     ASSERT_TRUE(snapshot);
     EXPECT_TRUE(snapshot->database->collection().stale());
   }
+}
+
+// The end of every cycle runs before the agent is marked ready: what it
+// prepares (the scrape text) is in place for whoever sees the agent ready.
+TEST(SchedulerTest, CycleFinishedRunsBeforeTheAgentIsReadyAndReadyOnce) {
+  PgCluster cluster;
+  SnapshotStore store;
+  Config config = OneTarget(Target("t", cluster.Dsn()));
+  config.agent.interval = 100ms;
+  Scheduler scheduler(config, store, /*backoff=*/false);
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> calls;
+  const auto record = [&](const std::string& call) {
+    std::lock_guard<std::mutex> lock(mutex);
+    calls.push_back(call);
+    changed.notify_all();
+  };
+  RunHooks hooks;
+  hooks.cycle_finished = [&] {
+    record(std::string("cycle_finished, ready ") + (store.ready() ? "yes" : "no") + ", published " +
+           std::to_string(store.List().size()));
+  };
+  hooks.ready = [&] { record(std::string("ready, ready ") + (store.ready() ? "yes" : "no")); };
+  std::thread runner([&] { scheduler.Run(hooks); });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    changed.wait_for(lock, 20s, [&] { return calls.size() >= 4; });
+  }
+  scheduler.Stop(1s);
+  runner.join();
+
+  ASSERT_GE(calls.size(), 4u);
+  EXPECT_EQ(calls[0], "cycle_finished, ready no, published 1");
+  EXPECT_EQ(calls[1], "ready, ready yes");
+  EXPECT_EQ(calls[2], "cycle_finished, ready yes, published 1");
+  EXPECT_EQ(calls[3], "cycle_finished, ready yes, published 1") << "ready is told once";
 }
 
 }  // namespace
