@@ -19,7 +19,7 @@ struct ScrapeText {
   std::shared_ptr<const std::string> snapshots;
 };
 
-/// Serializing the snapshot families is nearly all of a scrape's cost (about
+/// Serializing the snapshot families would be nearly all of a scrape's cost (about
 /// 4 KB of text per database through prometheus-cpp's TextSerializer), yet
 /// they change only when a snapshot is published: a collection cycle every
 /// interval, while Prometheus scrapes every few seconds. So their text is
@@ -28,9 +28,10 @@ struct ScrapeText {
 /// of the last finished cycle, never half of one, and never serializes it
 /// itself. That also keeps the HTTP threads' allocations small: glibc keeps
 /// freed blocks in a cache per thread, and serializing on whichever of the
-/// 16 threads took a scrape in the middle of a cycle slowly filled all 16
-/// caches (about 75 KB each in half an hour of soak). The agent's own
-/// families (process_*, build_info) are serialized fresh for every scrape.
+/// 16 threads took a scrape in the middle of a cycle slowly filled their
+/// caches (up to 75 KB more each between minutes 8 and 30 of a soak). The
+/// agent's own families (process_*, build_info) are serialized fresh for
+/// every scrape.
 class ScrapeBody {
  public:
   ScrapeBody(const SnapshotSource& source, const PostureMetrics& metrics);
