@@ -278,14 +278,17 @@ class Parser {
     const std::vector<std::string_view> known = ConfigChildKeys(path);
     const auto entries = Entries(map);
     for (const Entry& entry : entries) {
+      // Only the map's own key names: a key spelled as a table path
+      // ("targets[].name") must not reach an option of another map.
+      if (std::find(known.begin(), known.end(), entry.name) == known.end()) {
+        Fail(entry.key, "unknown key" + Hint(entry.name, known));
+      }
       const std::string child_path = Join(path, entry.name);
       if (const ConfigOption* option = FindConfigOption(child_path)) {
         marks_[entry.value.key] = entry.value.mark;
         ParseOption(*option, entry.value);
-      } else if (!ConfigChildKeys(child_path).empty()) {
-        ParseMap(child_path, entry.value);
       } else {
-        Fail(entry.key, "unknown key" + Hint(entry.name, known));
+        ParseMap(child_path, entry.value);
       }
     }
     for (std::string_view name : known) {

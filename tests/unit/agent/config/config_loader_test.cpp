@@ -327,6 +327,21 @@ TEST(ParseConfig, ReportsUnknownKeys) {
             "pgposture.yml:3:3: agent.interval: duplicate key (first at line 2)");
 }
 
+// A key is one name of its map: spelled as a path, it reaches no option of
+// another map (a top-level `targets[].databases` once stored into a target
+// that did not exist).
+TEST(ParseConfig, RefusesKeysSpelledAsPaths) {
+  for (const auto& [text, error] : std::vector<std::pair<std::string, std::string>>{
+           {"targets[].databases: [app]\n", "pgposture.yml:1:1: targets[].databases: unknown key"},
+           {"agent.interval: 5s\n", "pgposture.yml:1:1: agent.interval: unknown key"},
+           {"policy:\n  ddl.migration_roles: [deploy]\n",
+            "pgposture.yml:2:3: policy.ddl.migration_roles: unknown key"},
+       }) {
+    const std::string message = ErrorOf(text + kTarget);
+    EXPECT_TRUE(StartsWith(message, error)) << message;
+  }
+}
+
 TEST(ParseConfig, ReadsGrpcTlsAndTokenFiles) {
   const std::string file = kTestdata + "/app-prod.password";  // any readable file
   const Config config = ParseConfig("listen:\n  grpc_tls: {cert_file: " + file + ", key_file: " + file +
