@@ -186,8 +186,11 @@ class Parser {
  public:
   /// `text_bytes`: the size of the YAML text, which bounds how many values
   /// the parser visits (see Visit).
-  Parser(const std::string& file, std::size_t text_bytes)
-      : file_(file), folder_(std::filesystem::path(file).parent_path()), values_left_(text_bytes) {}
+  Parser(const std::string& file, std::size_t text_bytes, ConfigDocument document)
+      : file_(file),
+        folder_(std::filesystem::path(file).parent_path()),
+        values_left_(text_bytes),
+        document_(document) {}
 
   Config Parse(const YAML::Node& root) {
     if (root.IsNull()) {
@@ -282,6 +285,11 @@ class Parser {
       // ("targets[].name") must not reach an option of another map.
       if (std::find(known.begin(), known.end(), entry.name) == known.end()) {
         Fail(entry.key, "unknown key" + Hint(entry.name, known));
+      }
+      // Settings belong to the main file: a targets file that carries any
+      // is a mistake to report, not to ignore.
+      if (document_ == ConfigDocument::kTargetsFile && path.empty() && entry.name != "targets") {
+        Fail(entry.key, "not allowed in a targets file, which holds only `targets`");
       }
       const std::string child_path = Join(path, entry.name);
       if (const ConfigOption* option = FindConfigOption(child_path)) {
@@ -525,6 +533,7 @@ class Parser {
   std::filesystem::path folder_;
   // Mutable: counting is not a change of what the parser has read.
   mutable std::size_t values_left_;
+  const ConfigDocument document_;
   Config config_;
   // Where each option given in the file is, for the checks across options.
   std::map<std::string, YAML::Mark> marks_;
@@ -558,7 +567,7 @@ Config LoadConfig(const std::string& path) {
   return config;
 }
 
-Config ParseConfig(const std::string& yaml_text, const std::string& path) {
+Config ParseConfig(const std::string& yaml_text, const std::string& path, ConfigDocument document) {
   if (const std::optional<TextProblem> problem = FindTextProblem(yaml_text)) {
     YAML::Mark mark;
     mark.line = static_cast<int>(problem->line);
@@ -580,7 +589,7 @@ Config ParseConfig(const std::string& yaml_text, const std::string& path) {
         path, error.mark, "",
         "invalid YAML: " + error.msg + (tab ? "; indent with spaces: YAML does not allow tabs there" : "")));
   }
-  return Parser(path, yaml_text.size()).Parse(root);
+  return Parser(path, yaml_text.size(), document).Parse(root);
 }
 
 }  // namespace pgposture

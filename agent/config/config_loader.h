@@ -27,10 +27,15 @@ Config LoadConfig(const std::string& path);
 /// The content of the file at `path`; throws ConfigError naming it.
 std::string ReadConfigText(const std::string& path);
 
+/// What a parsed text is: the main configuration file, or the targets_file
+/// it names, which holds only `targets`.
+enum class ConfigDocument { kMain, kTargetsFile };
+
 /// Parses `yaml_text`, stopping at the first problem. `path` names the file in
 /// messages, and relative password_file paths are resolved against its
 /// folder (and stored resolved); the password files are checked for
 /// readability but never read. Throws ConfigError.
-Config ParseConfig(const std::string& yaml_text, const std::string& path);
+Config ParseConfig(const std::string& yaml_text, const std::string& path,
+                   ConfigDocument document = ConfigDocument::kMain);
 
 }  // namespace pgposture

@@ -1,7 +1,6 @@
 #include "agent/config/targets_file.h"
 
 #include <sys/stat.h>
-#include <yaml-cpp/yaml.h>
 
 #include <set>
 
@@ -11,24 +10,7 @@ namespace pgposture {
 
 void AddTargetsFile(Config& config) {
   const std::string& path = config.targets_file;
-  const std::string text = ReadConfigText(path);
-  // Settings belong to the main file: a targets file that carries any is a
-  // mistake to report, not to ignore.
-  try {
-    const YAML::Node root = YAML::Load(text);
-    if (root.IsMap()) {
-      for (const auto& entry : root) {
-        const std::string key = entry.first.as<std::string>("");
-        if (key == "targets") continue;
-        throw ConfigError(path + ":" + std::to_string(entry.first.Mark().line + 1) + ":" +
-                          std::to_string(entry.first.Mark().column + 1) + ": " + key +
-                          ": not allowed in a targets file, which holds only `targets`");
-      }
-    }
-  } catch (const YAML::Exception&) {
-    // ParseConfig below reports it with its place.
-  }
-  const Config from_file = ParseConfig(text, path);
+  const Config from_file = ParseConfig(ReadConfigText(path), path, ConfigDocument::kTargetsFile);
   std::set<std::string> names;
   for (const TargetConfig& target : config.targets) names.insert(target.name);
   for (const TargetConfig& target : from_file.targets) {

@@ -1,4 +1,5 @@
-// ParseConfig reads the YAML configuration. Properties: it returns a Config
+// ParseConfig reads the YAML configuration, as the main file and as a
+// targets file (which holds only `targets`). Properties: it returns a Config
 // or throws ConfigError, nothing else; an error names the file and never
 // shows a password a DSN in the text carries; what it accepts obeys the
 // rules the rest of the agent relies on (valid DSNs without passwords,
@@ -104,14 +105,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string text(reinterpret_cast<const char*>(data), size);
   const std::optional<std::vector<std::string>> scalars = Scalars(text);
   if (scalars && std::any_of(scalars->begin(), scalars->end(), NamesSystemFolder)) return 0;
-  try {
-    CheckAccepted(pgposture::ParseConfig(text, kPath));
-  } catch (const pgposture::ConfigError& error) {
-    const std::string message = error.what();
-    FUZZ_CHECK(message.rfind(std::string(kPath) + ":", 0) == 0);
-    if (scalars) {
-      for (const std::string& password : DistinctivePasswords(text, *scalars)) {
-        FUZZ_CHECK(message.find(password) == std::string::npos);
+  for (const pgposture::ConfigDocument document :
+       {pgposture::ConfigDocument::kMain, pgposture::ConfigDocument::kTargetsFile}) {
+    try {
+      CheckAccepted(pgposture::ParseConfig(text, kPath, document));
+    } catch (const pgposture::ConfigError& error) {
+      const std::string message = error.what();
+      FUZZ_CHECK(message.rfind(std::string(kPath) + ":", 0) == 0);
+      if (scalars) {
+        for (const std::string& password : DistinctivePasswords(text, *scalars)) {
+          FUZZ_CHECK(message.find(password) == std::string::npos);
+        }
       }
     }
   }

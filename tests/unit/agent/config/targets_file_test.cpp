@@ -71,6 +71,17 @@ TEST_F(TargetsFileTest, ErrorsNameTheTargetsFileAndThePlace) {
   EXPECT_EQ(ErrorOf(main),
             dir_ + "/fleet.yml:1:1: agent: not allowed in a targets file, which holds only `targets`");
 
+  // A key that is no setting at all is checked as any key is, before it is
+  // shown: not valid UTF-8, too long, or unknown.
+  Write("fleet.yml", "targets: []\n\xff\xfe: 1\n");
+  EXPECT_EQ(ErrorOf(main).rfind(dir_ + "/fleet.yml:2:1: ", 0), 0u) << ErrorOf(main);
+  EXPECT_EQ(ErrorOf(main).find("\xff"), std::string::npos) << ErrorOf(main);
+  Write("fleet.yml", "targets: []\n? " + std::string(5000, 'k') + "\n: 1\n");
+  EXPECT_EQ(ErrorOf(main).rfind(dir_ + "/fleet.yml:2:3: 5000 bytes long; at most 4096 are accepted", 0), 0u)
+      << ErrorOf(main).substr(0, 200);
+  Write("fleet.yml", "targest: []\n");
+  EXPECT_EQ(ErrorOf(main), dir_ + "/fleet.yml:1:1: targest: unknown key; did you mean \"targets\"?");
+
   Write("fleet.yml", "targets:\n  - name: main\n    dsn: \"host=db1\"\n");
   const std::string both =
       Write("both.yml", "targets_file: fleet.yml\ntargets:\n  - name: main\n    dsn: \"host=x\"\n");
