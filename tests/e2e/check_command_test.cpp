@@ -1,6 +1,7 @@
 // `pgposture check` against real clusters, with and without pgaudit.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -8,6 +9,7 @@
 #include "tests/e2e/pgposture_binary.h"
 #include "tests/harness/blackhole.h"
 #include "tests/harness/pg_cluster.h"
+#include "tests/harness/process.h"
 
 namespace pgposture::testing {
 namespace {
@@ -238,6 +240,12 @@ TEST(CliTest, VersionAndHelp) {
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("pgposture ", 0), 0u) << version.out;
   EXPECT_EQ(RunPgposture({"--version"}).out, version.out);
+  // The revision is read at build time: a commit since the last configure
+  // shows too. Outside a git tree it is "unknown".
+  const ProcessResult head = RunProcess(
+      {{"git", "-C", PGPOSTURE_SOURCE_DIR, "rev-parse", "--short=12", "HEAD"}}, std::chrono::seconds(10));
+  const std::string revision = head.exit_code == 0 ? head.out.substr(0, head.out.find('\n')) : "unknown";
+  EXPECT_NE(version.out.find("(" + revision + ")"), std::string::npos) << version.out;
   for (const char* command : {"run", "check", "version"}) {
     const ProcessResult help = RunPgposture({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
