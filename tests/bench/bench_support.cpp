@@ -67,6 +67,9 @@ ProcessUsage ReadProcessUsage(pid_t pid) {
   ProcessUsage usage;
   std::ifstream stat_file(proc + "/stat");
   std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+  if (stat.find(')') == std::string::npos) {
+    throw std::runtime_error("process " + std::to_string(pid) + " is gone");
+  }
   // Fields after the command name, which may hold spaces: state is field 3,
   // utime and stime are fields 14 and 15.
   std::istringstream fields(stat.substr(stat.rfind(')') + 2));

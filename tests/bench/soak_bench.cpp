@@ -8,12 +8,19 @@
 // policy.ddl.window (7 days by default), which grows with the DDL run here
 // by design, so the soak uses a 1-minute window by default: with --duration
 // above a minute, what it remembers stops growing, and what still grows
-// is a leak.
+// is a leak. SIGINT or SIGTERM ends the run early: the figures so far are
+// printed and the daemon and the cluster stopped, as at the end of a run.
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <exception>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,6 +77,18 @@ void Scrape(const AgentDaemon& agent, const std::atomic<bool>& stop, Counts& cou
   }
 }
 
+// Waits until `deadline`; true when one of `signals` (blocked in every
+// thread, so they wait here) came first.
+bool SignalBefore(Clock::time_point deadline, const sigset_t& signals) {
+  for (;;) {
+    const auto left = std::max(deadline - Clock::now(), Clock::duration::zero());
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(left);
+    const timespec timeout{seconds.count(), std::chrono::nanoseconds(left - seconds).count()};
+    if (sigtimedwait(&signals, nullptr, &timeout) > 0) return true;
+    if (errno != EINTR) return false;
+  }
+}
+
 }  // namespace
 }  // namespace pgposture::bench
 
@@ -85,6 +104,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(10, 86400));
   app.add_option("--ddl-window", ddl_window, "policy.ddl.window of the daemon (e.g. 1m, 7d)");
   CLI11_PARSE(app, argc, argv);
+  // Before any thread starts, so that every thread inherits the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   try {
     FleetCluster fleet(kDatabases);
     fleet.GrowTo(kDatabases);
@@ -106,30 +131,38 @@ int main(int argc, char** argv) {
     std::vector<double> minutes;
     std::vector<double> rss_kb;
     std::vector<double> anon_rss_kb;
+    ProcessUsage last_sample;
     int restarts = 0;
+    bool interrupted = false;
     for (Clock::time_point next_sample = started; Clock::now() < end; next_sample += kSampleEvery) {
-      std::this_thread::sleep_until(next_sample);
+      // A Ctrl-C reaches the daemon too, which may be exiting: no sample.
+      if (SignalBefore(next_sample, stop_signals)) {
+        interrupted = true;
+        break;
+      }
       minutes.push_back(std::chrono::duration<double, std::ratio<60>>(Clock::now() - started).count());
-      const ProcessUsage sample = ReadProcessUsage(agent.pid());
-      rss_kb.push_back(sample.rss_mb * 1024);
-      anon_rss_kb.push_back(sample.anon_rss_mb * 1024);
+      last_sample = ReadProcessUsage(agent.pid());
+      rss_kb.push_back(last_sample.rss_mb * 1024);
+      anon_rss_kb.push_back(last_sample.anon_rss_mb * 1024);
       if (Clock::now() >= next_restart) {
         fleet.cluster().Restart();
         ++restarts;
         next_restart += std::chrono::seconds(restart_every_s);
       }
     }
+    const auto ran_s = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - started).count();
     stop = true;
     ddl_thread.join();
     scrape_thread.join();
+    if (rss_kb.empty()) throw std::runtime_error("interrupted before the first sample");
     // Every database collected again after the last restart.
     bool recovered = true;
     try {
-      agent.WaitForSweep(names, UnixNow(), 90s);
+      if (!interrupted) agent.WaitForSweep(names, UnixNow(), 90s);
     } catch (const std::exception&) {
       recovered = false;
     }
-    const ProcessUsage usage = ReadProcessUsage(agent.pid());
+    const ProcessUsage usage = interrupted ? last_sample : ReadProcessUsage(agent.pid());
     agent.Stop();
 
     const size_t warm = minutes.size() / 5;
@@ -139,8 +172,9 @@ int main(int argc, char** argv) {
     const double slope = Slope(minutes, rss_kb);
     const double warm_slope = Slope(after_warm_up(minutes), after_warm_up(rss_kb));
     const double warm_anon_slope = Slope(after_warm_up(minutes), after_warm_up(anon_rss_kb));
-    std::printf("soak: %d databases, interval 2 s, %d s, restart every %d s, ddl window %s\n", kDatabases,
-                duration_s, restart_every_s, ddl_window.c_str());
+    std::printf("soak: %d databases, interval 2 s, %lld of %d s%s, restart every %d s, ddl window %s\n",
+                kDatabases, static_cast<long long>(ran_s), duration_s, interrupted ? " (interrupted)" : "",
+                restart_every_s, ddl_window.c_str());
     std::printf("%-34s %10d\n", "cluster restarts", restarts);
     std::printf("%-34s %10d ok %6d failed\n", "DDL statements", ddl.ok.load(), ddl.failed.load());
     std::printf("%-34s %10d ok %6d failed\n", "scrapes (/metrics + GetPosture)", scrapes.ok.load(),
@@ -164,7 +198,7 @@ int main(int argc, char** argv) {
     std::printf("%-34s %10.1f KB/min\n", "anonymous RSS slope, after warm-up", warm_anon_slope);
     std::printf("%-34s %10d\n", "open files at end", usage.open_files);
     std::printf("%-64s %s\n", "goal: all databases collected again after the last restart",
-                Verdict(recovered));
+                interrupted ? "not checked (interrupted)" : Verdict(recovered));
     std::printf("%-64s %s\n", "goal: RSS flat (slope after warm-up <= 10 KB/min, ~14 MB/day)",
                 Verdict(warm_slope <= kGoalSlopeKbPerMin));
   } catch (const std::exception& error) {
