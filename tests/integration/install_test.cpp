@@ -4,9 +4,12 @@
 
 #include <map>
 #include <pqxx/pqxx>
+#include <set>
+#include <string>
 
 #include "agent/install/install_sql.h"
 #include "agent/install/installer.h"
+#include "collectors/migrations/migration_tools.h"
 #include "tests/harness/pg_cluster.h"
 
 namespace pgposture {
@@ -134,6 +137,24 @@ TEST_F(InstallTest, AgentRoleCallsTheFunctionsWithoutSuperuserAndOthersCannot) {
       EXPECT_NE(std::string(error.what()).find("permission denied"), std::string::npos) << error.what();
     }
   }
+}
+
+// The event triggers call a transaction a migration when it writes a
+// history table; the tables they know are kept in SQL, and must be those
+// the migrations collector reads, or one tool's migrations would alert as
+// out-of-band DDL.
+TEST_F(InstallTest, HistoryTablesAreThoseOfTheMigrationTools) {
+  Install(cluster_.Dsn(), "agent");
+  std::set<std::string> tables;
+  for (const MigrationTool& tool : MigrationTools()) {
+    tables.insert(std::string(tool.schema != nullptr ? tool.schema : "") + "." + tool.table);
+  }
+  std::string expected;
+  for (const std::string& table : tables) expected += (expected.empty() ? "" : ",") + table;
+  EXPECT_EQ(
+      cluster_.PsqlValue("SELECT string_agg(schema_name || '.' || table_name, ',' ORDER BY "
+                         "schema_name || '.' || table_name COLLATE \"C\") FROM pgposture.history_tables"),
+      expected);
 }
 
 }  // namespace
