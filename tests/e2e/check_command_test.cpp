@@ -245,7 +245,8 @@ TEST(CliTest, VersionAndHelp) {
   const ProcessResult head = RunProcess(
       {{"git", "-C", PGPOSTURE_SOURCE_DIR, "rev-parse", "--short=12", "HEAD"}}, std::chrono::seconds(10));
   const std::string revision = head.exit_code == 0 ? head.out.substr(0, head.out.find('\n')) : "unknown";
-  EXPECT_NE(version.out.find("(" + revision + ")"), std::string::npos) << version.out;
+  EXPECT_NE(version.out.find("(" + revision + ")"), std::string::npos)
+      << version.out << "the tree is at " << revision << ": was it committed to after the last build?";
   for (const char* command : {"run", "check", "version"}) {
     const ProcessResult help = RunPgposture({command, "--help"});
     EXPECT_EQ(help.exit_code, 0) << command;
