@@ -279,16 +279,19 @@ class Parser {
       Fail(map, "expected a map, found " + Describe(map.node));
     }
     const std::vector<std::string_view> known = ConfigChildKeys(path);
+    // Settings belong to the main file: a targets file that carries any is
+    // a mistake to report, not to ignore, and its hints name only `targets`.
+    const bool targets_only = document_ == ConfigDocument::kTargetsFile && path.empty();
     const auto entries = Entries(map);
     for (const Entry& entry : entries) {
       // Only the map's own key names: a key spelled as a table path
       // ("targets[].name") must not reach an option of another map.
       if (std::find(known.begin(), known.end(), entry.name) == known.end()) {
-        Fail(entry.key, "unknown key" + Hint(entry.name, known));
+        Fail(entry.key,
+             "unknown key" +
+                 Hint(entry.name, targets_only ? std::vector<std::string_view>{"targets"} : known));
       }
-      // Settings belong to the main file: a targets file that carries any
-      // is a mistake to report, not to ignore.
-      if (document_ == ConfigDocument::kTargetsFile && path.empty() && entry.name != "targets") {
+      if (targets_only && entry.name != "targets") {
         Fail(entry.key, "not allowed in a targets file, which holds only `targets`");
       }
       const std::string child_path = Join(path, entry.name);

@@ -81,6 +81,8 @@ TEST_F(TargetsFileTest, ErrorsNameTheTargetsFileAndThePlace) {
       << ErrorOf(main).substr(0, 200);
   Write("fleet.yml", "targest: []\n");
   EXPECT_EQ(ErrorOf(main), dir_ + "/fleet.yml:1:1: targest: unknown key; did you mean \"targets\"?");
+  Write("fleet.yml", "agnt: {}\n");
+  EXPECT_EQ(ErrorOf(main), dir_ + "/fleet.yml:1:1: agnt: unknown key; expected one of: targets");
 
   Write("fleet.yml", "targets:\n  - name: main\n    dsn: \"host=db1\"\n");
   const std::string both =
