@@ -1,12 +1,32 @@
 #include "collectors/installed_function.h"
 
-namespace pgposture {
+#include <algorithm>
 
-std::string InstalledFunctionRows(std::string_view function, std::string_view query) {
+namespace pgposture {
+namespace {
+
+// Besides a missing install: EXECUTE on the function or USAGE on the schema
+// revoked from the agent. libpqxx 6.4 throws insufficient_privilege without
+// its SQLSTATE (42501), so it is told by its type.
+bool IsInstallOrGrantGone(const pqxx::sql_error& error) {
+  return IsMissingInstall(error) || dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr;
+}
+
+bool ServerRowSaysCallable(const TaggedRows& rows) {
+  const auto server =
+      std::find_if(rows.begin(), rows.end(), [](const TaggedRow& row) { return row.kind == "server"; });
+  return server != rows.end() && IsTrue(server->c);
+}
+
+}  // namespace
+
+std::string InstalledFunctionCte(InstalledCall form, std::string_view function, std::string_view query) {
+  if (form == InstalledCall::kDirect) return "SELECT NULL::pg_catalog.xml AS doc, true AS callable";
   // Looked up in pg_proc rather than with to_regprocedure, which raises
   // "permission denied for schema" for a role without USAGE on it.
   return std::string(
-             "CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_proc p"
+             "SELECT d.doc, d.doc IS NOT NULL AS callable FROM (SELECT CASE WHEN EXISTS ("
+             "SELECT FROM pg_catalog.pg_proc p"
              " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
              " WHERE n.nspname = 'pgposture' AND p.pronargs = 0 AND p.proname = '")
       .append(function)
@@ -15,7 +35,25 @@ std::string InstalledFunctionRows(std::string_view function, std::string_view qu
           " AND pg_catalog.has_function_privilege(p.oid, 'EXECUTE'))"
           " THEN pg_catalog.query_to_xml($installed$")
       .append(query)
-      .append("$installed$, false, false, '') END");
+      .append("$installed$, false, false, '') END AS doc) AS d");
+}
+
+// undefined_function, invalid_schema_name: the install was removed.
+bool IsMissingInstall(const pqxx::sql_error& error) {
+  return error.sqlstate() == "42883" || error.sqlstate() == "3F000";
+}
+
+TaggedRows InstalledFunctionReader::Read(Session& session) {
+  TaggedRows rows;
+  try {
+    rows = session.QueryRows(statement());
+  } catch (const pqxx::sql_error& error) {
+    if (form_ != InstalledCall::kDirect || !session.is_open() || !IsInstallOrGrantGone(error)) throw;
+    form_ = InstalledCall::kGuarded;
+    rows = session.QueryRows(statement());
+  }
+  form_ = ServerRowSaysCallable(rows) ? InstalledCall::kDirect : InstalledCall::kGuarded;
+  return rows;
 }
 
 }  // namespace pgposture

@@ -2,15 +2,12 @@
 
 #include <pqxx/except>
 
+#include "collectors/installed_function.h"
+
 namespace pgposture {
 namespace {
 
 const char* const kCaptureTriggers[] = {"pgposture_ddl_command_end", "pgposture_sql_drop"};
-
-// undefined_function, invalid_schema_name: the install was removed.
-bool IsMissingInstall(const pqxx::sql_error& error) {
-  return error.sqlstate() == "42883" || error.sqlstate() == "3F000";
-}
 
 // Tagged like the capture read, so that both can go with other collectors'
 // statements (Session::Prefetch).

@@ -8,30 +8,26 @@
 namespace pgposture {
 namespace {
 
-// pg_hba_file_rules needs `pgposture install`'s function. query_to_xml
-// renders its rows with an array as one <element> per item; XMLTABLE then
-// gives one row per field and per item, in document order, so the rules
-// keep to the (kind, a, b, c) shape and the lists keep their order. The
-// query inside query_to_xml is planned again on every call, so it is a bare
-// call: unnesting the arrays there cost more than the rest of the part.
-const std::string& Query() {
-  static const std::string query = R"SQL(
-WITH hba AS (
-  SELECT )SQL" + InstalledFunctionRows("hba_rules", R"SQL(
-    SELECT line_number, type, database, user_name, address, netmask, auth_method, error
-      FROM pgposture.hba_rules())SQL") +
-                                   R"SQL( AS doc
-)
-SELECT 'server' AS kind, pg_catalog.current_setting('listen_addresses') AS a,
-       pg_catalog.current_setting('ssl') AS b, (h.doc IS NOT NULL)::text AS c
-  FROM hba h
-UNION ALL
-SELECT 'connections', pg_catalog.count(*)::text,
-       pg_catalog.count(*) FILTER (WHERE a.client_addr IS NOT NULL AND NOT coalesce(s.ssl, false))::text, NULL
-  FROM pg_catalog.pg_stat_activity a
-  LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid = a.pid
- WHERE a.backend_type = 'client backend' AND a.application_name <> 'pgposture'
-UNION ALL
+// pg_hba_file_rules needs `pgposture install`'s function. Either form of the
+// statement gives one row per field of a rule and per item of its lists, in
+// order, so the rules keep to the (kind, a, b, c) shape. The direct form
+// unions the fields laterally; the guarded one reads query_to_xml's rendering
+// (an array as one <element> per item) with XMLTABLE. The query inside
+// query_to_xml is planned again on every call, so it is a bare call:
+// unnesting the arrays there cost more than the rest of the part.
+constexpr const char* kDirectHbaRows = R"SQL(
+SELECT 'hba', r.line_number::text, f.field, f.value
+  FROM pgposture.hba_rules() AS r
+ CROSS JOIN LATERAL (
+         SELECT 'type', r.type UNION ALL SELECT 'address', r.address
+         UNION ALL SELECT 'netmask', r.netmask UNION ALL SELECT 'auth_method', r.auth_method
+         UNION ALL SELECT 'error', r.error
+         UNION ALL SELECT 'database', d.item FROM pg_catalog.unnest(r.database) AS d(item)
+         UNION ALL SELECT 'user_name', u.item FROM pg_catalog.unnest(r.user_name) AS u(item)
+       ) AS f(field, value)
+ WHERE f.value IS NOT NULL
+)SQL";
+constexpr const char* kGuardedHbaRows = R"SQL(
 SELECT 'hba', x.line_number::text, x.field, x.value
   FROM hba h,
        XMLTABLE('/table/row/*[not(self::line_number)]/descendant-or-self::*[not(*)]' PASSING h.doc
@@ -39,7 +35,32 @@ SELECT 'hba', x.line_number::text, x.field, x.value
                         field text PATH 'local-name(ancestor-or-self::*[parent::row])',
                         value text PATH '.') AS x
 )SQL";
-  return query;
+
+std::string BuildQuery(InstalledCall form) {
+  return R"SQL(
+WITH hba AS (
+  )SQL" + InstalledFunctionCte(form, "hba_rules", R"SQL(
+    SELECT line_number, type, database, user_name, address, netmask, auth_method, error
+      FROM pgposture.hba_rules())SQL") +
+         R"SQL(
+)
+SELECT 'server' AS kind, pg_catalog.current_setting('listen_addresses') AS a,
+       pg_catalog.current_setting('ssl') AS b, h.callable::text AS c
+  FROM hba h
+UNION ALL
+SELECT 'connections', pg_catalog.count(*)::text,
+       pg_catalog.count(*) FILTER (WHERE a.client_addr IS NOT NULL AND NOT coalesce(s.ssl, false))::text, NULL
+  FROM pg_catalog.pg_stat_activity a
+  LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid = a.pid
+ WHERE a.backend_type = 'client backend' AND a.application_name <> 'pgposture'
+UNION ALL)SQL" +
+         (form == InstalledCall::kDirect ? kDirectHbaRows : kGuardedHbaRows);
+}
+
+const std::string& Query(InstalledCall form) {
+  static const std::string guarded = BuildQuery(InstalledCall::kGuarded);
+  static const std::string direct = BuildQuery(InstalledCall::kDirect);
+  return form == InstalledCall::kDirect ? direct : guarded;
 }
 
 int32_t ToInt32(const std::optional<std::string>& text) {
@@ -94,10 +115,12 @@ void ParseNetworkRows(const TaggedRows& rows, v1::NetworkFacts& facts) {
   CountRisks(facts);
 }
 
-TaggedQuery NetworkCollector::FirstQuery() const { return Query(); }
+NetworkCollector::NetworkCollector() : hba_(Query) {}
+
+TaggedQuery NetworkCollector::FirstQuery() const { return hba_.statement(); }
 
 void NetworkCollector::Collect(Session& session, v1::DatabasePosture& posture) {
-  ParseNetworkRows(session.QueryRows(Query()), *posture.mutable_network());
+  ParseNetworkRows(hba_.Read(session), *posture.mutable_network());
 }
 
 }  // namespace pgposture

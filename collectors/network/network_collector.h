@@ -3,16 +3,22 @@
 #pragma once
 
 #include "collectors/collector.h"
+#include "collectors/installed_function.h"
 #include "collectors/tagged_rows.h"
 
 namespace pgposture {
 
+/// Keeps, across cycles, how to read the hba rules.
 class NetworkCollector : public Collector {
  public:
+  NetworkCollector();
   const char* name() const override { return "network"; }
   Scope scope() const override { return Scope::kCluster; }
   TaggedQuery FirstQuery() const override;
   void Collect(Session& session, v1::DatabasePosture& posture) override;
+
+ private:
+  InstalledFunctionReader hba_;
 };
 
 /// Pure part. Row kinds:

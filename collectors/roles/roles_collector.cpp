@@ -11,17 +11,21 @@ namespace {
 // function. VALID UNTIL 'infinity' comes as NULL (never), '-infinity' as
 // itself. Sessions are keyed by pid and backend start; the agent's own are
 // left out.
-const std::string& Query() {
-  static const std::string query =
-      R"SQL(
+std::string BuildQuery(InstalledCall form) {
+  const std::string password_rows =
+      form == InstalledCall::kDirect
+          ? "pgposture.role_passwords() AS x"
+          : "passwords p,\n       XMLTABLE('/table/row' PASSING p.doc COLUMNS role_name text, "
+            "password_kind text) AS x";
+  return R"SQL(
 WITH passwords AS (
-  SELECT )SQL" +
-      InstalledFunctionRows("role_passwords",
-                            "SELECT role_name, password_kind FROM pgposture.role_passwords()") +
-      R"SQL( AS doc
+  )SQL" +
+         InstalledFunctionCte(form, "role_passwords",
+                              "SELECT role_name, password_kind FROM pgposture.role_passwords()") +
+         R"SQL(
 ), sessions AS (
   SELECT a.pid::text || ':' || )SQL" +
-      EpochMicrosSql("a.backend_start") + R"SQL( AS key,
+         EpochMicrosSql("a.backend_start") + R"SQL( AS key,
          a.usename::text AS role, a.application_name, pg_catalog.host(a.client_addr) AS client_addr,
          coalesce(s.ssl, false) AS ssl
     FROM pg_catalog.pg_stat_activity a
@@ -31,8 +35,8 @@ WITH passwords AS (
 )
 SELECT 'server' AS kind, pg_catalog.current_setting('password_encryption') AS a,
        )SQL" +
-      EpochMicrosSql("pg_catalog.now()") + R"SQL( AS b,
-       (p.doc IS NOT NULL)::text AS c
+         EpochMicrosSql("pg_catalog.now()") + R"SQL( AS b,
+       p.callable::text AS c
   FROM passwords p
 UNION ALL
 SELECT 'role', r.rolname::text,
@@ -45,7 +49,7 @@ SELECT 'role', r.rolname::text,
                             CASE WHEN r.oid = 10 THEN 'bootstrap' END),
        CASE WHEN r.rolvaliduntil = '-infinity' THEN '-infinity'
             ELSE )SQL" +
-      EpochMicrosSql("r.rolvaliduntil") + R"SQL( END
+         EpochMicrosSql("r.rolvaliduntil") + R"SQL( END
   FROM pg_catalog.pg_roles r
  WHERE r.rolname !~ '^pg_'
 UNION ALL
@@ -62,25 +66,30 @@ SELECT 'setting', r.rolname::text, coalesce(d.datname::text, ''), cfg
  CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) AS cfg
 UNION ALL
 SELECT 'password', x.role_name, x.password_kind, NULL
-  FROM passwords p,
-       XMLTABLE('/table/row' PASSING p.doc COLUMNS role_name text, password_kind text) AS x
+  FROM )SQL" +
+         password_rows + R"SQL(
 UNION ALL
 SELECT 'session', s.key, s.role, s.application_name FROM sessions s
 UNION ALL
 SELECT 'session_client', s.key, s.client_addr, s.ssl::text FROM sessions s
 )SQL";
-  return query;
+}
+
+const std::string& Query(InstalledCall form) {
+  static const std::string guarded = BuildQuery(InstalledCall::kGuarded);
+  static const std::string direct = BuildQuery(InstalledCall::kDirect);
+  return form == InstalledCall::kDirect ? direct : guarded;
 }
 
 }  // namespace
 
 RolesCollector::RolesCollector(const CollectorOptions& options)
-    : interactive_(options.interactive_application_names) {}
+    : interactive_(options.interactive_application_names), passwords_(Query) {}
 
-TaggedQuery RolesCollector::FirstQuery() const { return Query(); }
+TaggedQuery RolesCollector::FirstQuery() const { return passwords_.statement(); }
 
 void RolesCollector::Collect(Session& session, v1::DatabasePosture& posture) {
-  RolesRead read = ParseRolesRows(session.QueryRows(Query()));
+  RolesRead read = ParseRolesRows(passwords_.Read(session));
   v1::RolesFacts& facts = *posture.mutable_roles();
   facts = std::move(read.facts);
 

@@ -7,14 +7,15 @@
 
 #include "collectors/collector.h"
 #include "collectors/collector_options.h"
+#include "collectors/installed_function.h"
 #include "collectors/roles/role_diff.h"
 #include "collectors/roles/sessions.h"
 
 namespace pgposture {
 
 /// Keeps state across cycles (one instance per target): the previous role
-/// inventory to diff against, the recent changes, and the interactive
-/// superuser sessions already counted.
+/// inventory to diff against, the recent changes, the interactive superuser
+/// sessions already counted, and how to read the password kinds.
 class RolesCollector : public Collector {
  public:
   /// Role changes kept in RolesFacts.recent_changes.
@@ -29,6 +30,7 @@ class RolesCollector : public Collector {
 
  private:
   InteractiveClients interactive_;
+  InstalledFunctionReader passwords_;
   /// Unset until the first successful collection: nothing to diff against.
   std::optional<RoleList> previous_roles_;
   /// Newest first.

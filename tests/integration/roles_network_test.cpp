@@ -1,5 +1,6 @@
 // Roles and network facts against real clusters in two postures, role
 // changes between cycles, and a live psql superuser session.
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -19,6 +20,7 @@
 namespace pgposture {
 namespace {
 
+using google::protobuf::util::MessageDifferencer;
 using testing::PgCluster;
 using testing::PgClusterOptions;
 using testing::TestCertificate;
@@ -380,6 +382,48 @@ TEST_F(RolesNetworkTest, LivePsqlSuperuserSessionIsSeenAndCountedOnce) {
   EXPECT_EQ(posture.roles().interactive_superuser_sessions(), 1);
   EXPECT_EQ(posture.roles().interactive_superuser_sessions_seen(), 2);
   TerminateSleepingPsqlSessions();
+}
+
+// The first cycle reads the install's functions guarded (they might be
+// missing), later ones call them directly: the facts are the same. Losing the
+// install mid-run turns them unknown in that very cycle, without an error.
+TEST_F(RolesNetworkTest, InstalledFactsAreTheSameEveryCycleAndLosingTheInstallIsNoError) {
+  PgClusterOptions options;
+  options.hba =
+      "local all all trust\n"
+      "host all agent 127.0.0.1/32 scram-sha-256\n"
+      "host sales,\"Billing Dept\" alice,+ops 10.0.0.0/8 md5\n";
+  StartCluster(options);
+  cluster_->Psql("SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'x'");
+
+  const v1::DatabasePosture guarded = Collect();
+  const v1::DatabasePosture direct = Collect();
+  EXPECT_EQ(RoleOf(guarded, "legacy").password_kind(), v1::PASSWORD_KIND_MD5);
+  ASSERT_EQ(direct.roles().roles_size(), guarded.roles().roles_size());
+  for (int i = 0; i < guarded.roles().roles_size(); ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals(direct.roles().roles(i), guarded.roles().roles(i)))
+        << direct.roles().roles(i).ShortDebugString() << " vs "
+        << guarded.roles().roles(i).ShortDebugString();
+  }
+  EXPECT_EQ(guarded.network().hba_rules_size(), 3);
+  EXPECT_TRUE(MessageDifferencer::Equals(direct.network(), guarded.network()))
+      << direct.network().ShortDebugString() << " vs " << guarded.network().ShortDebugString();
+
+  Uninstall(SuperuserDsn());
+  const v1::DatabasePosture uninstalled = Collect();
+  for (const v1::Role& role : uninstalled.roles().roles()) {
+    EXPECT_EQ(role.password_kind(), v1::PASSWORD_KIND_UNSPECIFIED) << role.name();
+  }
+  EXPECT_EQ(uninstalled.network().hba_rules_size(), 0);
+  EXPECT_EQ(FindingOf(uninstalled, "roles.no_md5_or_plaintext_passwords").status(), v1::CHECK_STATUS_UNKNOWN);
+  EXPECT_EQ(FindingOf(uninstalled, "network.no_rule_open_to_all").status(), v1::CHECK_STATUS_UNKNOWN);
+
+  Install(SuperuserDsn(), "agent");
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    const v1::DatabasePosture reinstalled = Collect();
+    EXPECT_EQ(RoleOf(reinstalled, "legacy").password_kind(), v1::PASSWORD_KIND_MD5) << "cycle " << cycle;
+    EXPECT_TRUE(MessageDifferencer::Equals(reinstalled.network(), guarded.network())) << "cycle " << cycle;
+  }
 }
 
 // Without `pgposture install` for the agent's role (here: installed for
