@@ -2,8 +2,9 @@
 
 namespace pgposture {
 
-void RunCollectors(std::initializer_list<CollectorGroup> groups, Session& session) {
-  std::vector<TaggedQuery> first_queries;
+void RunCollectors(std::initializer_list<CollectorGroup> groups, Session& session,
+                   std::vector<TaggedQuery> along) {
+  std::vector<TaggedQuery> first_queries = std::move(along);
   for (const CollectorGroup& group : groups) {
     for (const auto& collector : group.collectors) {
       TaggedQuery query = collector->FirstQuery();

@@ -91,13 +91,15 @@ CollectionResult AuditedDatabase::Collect(const CollectionContext& context, bool
     session_->ResetRoundTrips();
     DeadlineWatcher::Guard guard(*context.watcher, *session_, deadline);
     try {
+      std::vector<TaggedQuery> along;
+      if (discover) along.push_back(DiscoveryQuery());
       if (primary_) {
         // The primary reads its cluster's facts too, in the same round trips.
         result.cluster = std::make_shared<v1::DatabasePosture>();
         RunCollectors({{cluster_collectors_, *result.cluster}, {database_collectors_, *result.database}},
-                      *session_);
+                      *session_, std::move(along));
       } else {
-        RunCollectors({{database_collectors_, *result.database}}, *session_);
+        RunCollectors({{database_collectors_, *result.database}}, *session_, std::move(along));
       }
       if (discover) result.discovered = DiscoverDatabases(*session_);
     } catch (const std::exception&) {

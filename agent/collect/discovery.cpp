@@ -1,13 +1,23 @@
 #include "agent/collect/discovery.h"
 
+#include <algorithm>
+
 namespace pgposture {
 
+TaggedQuery DiscoveryQuery() {
+  return "SELECT 'database' AS kind, datname::text AS a, NULL::text AS b, NULL::text AS c"
+         " FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate";
+}
+
 std::vector<std::string> DiscoverDatabases(Session& session) {
-  const pqxx::result result = session.Query(
-      "SELECT datname FROM pg_catalog.pg_database WHERE datallowconn AND NOT datistemplate ORDER BY datname");
+  const TaggedRows rows = session.QueryRows(DiscoveryQuery());
   std::vector<std::string> names;
-  names.reserve(result.size());
-  for (const pqxx::row& row : result) names.emplace_back(row[0].c_str());
+  names.reserve(rows.size());
+  for (const TaggedRow& row : rows) {
+    if (row.kind == "database" && row.a) names.push_back(*row.a);
+  }
+  // A part of a batch has no order of its own.
+  std::sort(names.begin(), names.end());
   return names;
 }
 
