@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <memory>
 #include <set>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "pgposture/v1/service.grpc.pb.h"
+#include "tests/bench/stop_signal.h"
 #include "tests/e2e/pgposture_binary.h"
 #include "tests/harness/http_client.h"
 #include "tests/harness/pg_cluster.h"
@@ -99,6 +101,7 @@ class FleetCluster {
 
  private:
   testing::PgCluster cluster_;
+  StopCleanup destroy_on_stop_{[this] { cluster_.Destroy(); }};
   int databases_ = 1;
 };
 
@@ -152,6 +155,9 @@ class AgentDaemon {
 
  private:
   std::unique_ptr<testing::Daemon> daemon_;
+  StopCleanup stop_on_stop_{[this] {
+    if (daemon_) daemon_->process().Kill(SIGTERM);
+  }};
   int metrics_port_ = 0;
   std::unique_ptr<v1::PostureService::Stub> stub_;
 };

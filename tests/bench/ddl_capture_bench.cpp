@@ -8,6 +8,7 @@
 #include <string>
 
 #include "agent/install/installer.h"
+#include "tests/bench/stop_signal.h"
 #include "tests/harness/pg_cluster.h"
 
 namespace {
@@ -43,7 +44,9 @@ double Best(pqxx::connection& connection, int first_round) {
 }  // namespace
 
 int main() {
+  pgposture::bench::EndOnStopSignal();
   PgCluster cluster;
+  const pgposture::bench::StopCleanup destroy_on_stop([&cluster] { cluster.Destroy(); });
   cluster.Psql("CREATE ROLE agent LOGIN");
   pqxx::connection connection(cluster.Dsn());
   const double without = Best(connection, 0);

@@ -169,6 +169,7 @@ int main(int argc, char** argv) {
   app.add_option("--targets", targets, "Targets, one in ten blackholed")->check(CLI::Range(20, 1000));
   app.add_option("--cycles", cycles, "Cycles measured per run")->check(CLI::Range(1, 50));
   CLI11_PARSE(app, argc, argv);
+  pgposture::bench::EndOnStopSignal();
   try {
     const int blackholed = targets / kBlackholeEvery;
     FleetCluster fleet(targets);

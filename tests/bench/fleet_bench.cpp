@@ -168,6 +168,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   app.add_option("--sweeps", sweeps, "Warm sweeps measured per size")->check(CLI::Range(1, 20));
   CLI11_PARSE(app, argc, argv);
+  pgposture::bench::EndOnStopSignal();
   try {
     pgposture::bench::FleetCluster fleet(max_databases);
     std::vector<pgposture::bench::Figures> all;

@@ -20,6 +20,7 @@
 #include "agent/install/installer.h"
 #include "exporters/grpc/grpc_server.h"
 #include "pgposture/v1/service.grpc.pb.h"
+#include "tests/bench/stop_signal.h"
 #include "tests/harness/pg_cluster.h"
 
 namespace {
@@ -108,7 +109,9 @@ class PublishCounter : public pgposture::SnapshotObserver {
 }  // namespace
 
 int main() {
+  pgposture::bench::EndOnStopSignal();
   PgCluster cluster;
+  const pgposture::bench::StopCleanup destroy_on_stop([&cluster] { cluster.Destroy(); });
   cluster.Psql("CREATE ROLE agent LOGIN PASSWORD 'bench' IN ROLE pg_monitor, pg_read_all_settings");
   pgposture::Install(cluster.Dsn(), "agent");
   // A posture as large as a busy database's: a full list of recent DDL events.

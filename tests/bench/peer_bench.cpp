@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <stdexcept>
@@ -66,6 +67,7 @@ Figures MeasurePeer(FleetCluster& fleet, int scrapes, std::chrono::seconds budge
       testing::Command({kPeerBinary, "--auto-discover-databases",
                         "--web.listen-address=127.0.0.1:" + std::to_string(port), "--log.level=warn"},
                        {"DATA_SOURCE_NAME=" + dsn}));
+  const StopCleanup stop_peer_on_stop([&peer] { peer.Kill(SIGTERM); });
   // Its first scrape discovers the databases and connects to each, as the
   // first Prometheus scrape would; it is not counted.
   const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -111,6 +113,7 @@ int main(int argc, char** argv) {
   app.add_option("--budget", budget_seconds, "Seconds of scraping per exporter and size, at least 3 scrapes")
       ->check(CLI::Range(1, 3600));
   CLI11_PARSE(app, argc, argv);
+  pgposture::bench::EndOnStopSignal();
   if (access(pgposture::bench::kPeerBinary, X_OK) != 0) {
     std::fprintf(stderr, "peer_bench: %s not found; install it with scripts/install-deps.sh --bench\n",
                  pgposture::bench::kPeerBinary);

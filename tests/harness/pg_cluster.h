@@ -56,13 +56,15 @@ class PgCluster {
   void Stop();
   void Start();
   void Restart();
+  /// What the destructor does, now: for a process about to end without
+  /// running destructors (a bench stopped by a signal). Never throws.
+  void Destroy() noexcept;
 
  private:
   /// Runs pgcluster.sh with `args`; returns its stdout, throws on failure.
   std::string RunScript(const std::vector<std::string>& args, const std::string& input = "") const;
   /// Runs pgcluster.sh start or restart and takes the port it reports.
   void StartWith(const std::vector<std::string>& args);
-  void Destroy() noexcept;
 
   std::string dir_;
   int port_ = 0;
