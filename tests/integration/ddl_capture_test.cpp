@@ -234,7 +234,8 @@ TEST_F(DdlCaptureTest, NobodyButTheTriggersCanWriteTheEvents) {
          {"INSERT INTO pgposture.ddl_events (command_tag, current_user_name) VALUES ('FAKE', 'x')",
           "UPDATE pgposture.ddl_events SET command_tag = 'FAKE'", "DELETE FROM pgposture.ddl_events",
           "TRUNCATE pgposture.ddl_events", "INSERT INTO pgposture.history_writes VALUES ('1', 'x')",
-          "SELECT pgposture.internal_insert_ddl_event('FAKE', NULL, NULL, NULL, false, false)"}) {
+          "SELECT pgposture.internal_insert_ddl_events(ARRAY['FAKE'], ARRAY[NULL], ARRAY[NULL], ARRAY[NULL], "
+          "ARRAY[false], ARRAY[false])"}) {
       pqxx::work transaction(connection);
       EXPECT_THROW(transaction.exec(sql), pqxx::sql_error) << role << ": " << sql;
     }

@@ -64,14 +64,16 @@ INSERT INTO pgposture.history_tables (schema_name, table_name, tool) VALUES
 ON CONFLICT DO NOTHING;
 
 CREATE OR REPLACE FUNCTION pgposture.internal_is_history_table(rel oid) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-  SELECT EXISTS (
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RETURN EXISTS (
     SELECT 1
       FROM pg_catalog.pg_class c
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       JOIN pgposture.history_tables h
         ON h.table_name = c.relname AND h.schema_name IN ('', n.nspname)
-     WHERE c.oid = rel AND c.relkind IN ('r', 'p'))
+     WHERE c.oid = rel AND c.relkind IN ('r', 'p'));
+END
 $$;
 
 CREATE OR REPLACE FUNCTION pgposture.record_history_write() RETURNS trigger
@@ -102,53 +104,76 @@ END
 $$;
 REVOKE ALL ON FUNCTION pgposture.internal_attach_history_trigger(oid) FROM PUBLIC;
 
--- What a DDL event records of the session that ran it.
-CREATE OR REPLACE FUNCTION pgposture.internal_insert_ddl_event(
-  tag text, object_type text, schema_name text, object_identity text,
-  in_extension boolean, is_temporary boolean) RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- What a DDL event records of the session that ran it, for every object of
+-- one statement at once. An INSERT per object, each in a subtransaction of
+-- its own, cost the user's DDL more than its own work: 1,000 statements that
+-- create, alter and drop tables took 2.3 to 2.7 times as long as without
+-- capture, against 1.5 times with one INSERT. The arrays are the objects'
+-- columns, in step.
+DROP FUNCTION IF EXISTS pgposture.internal_insert_ddl_event(text, text, text, text, boolean, boolean);
+CREATE OR REPLACE FUNCTION pgposture.internal_insert_ddl_events(
+  tags text[], object_types text[], schema_names text[], object_identities text[],
+  in_extension boolean[], is_temporary boolean[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
   INSERT INTO pgposture.ddl_events (command_tag, object_type, schema_name, object_identity,
                                     in_extension, is_temporary, current_user_name,
                                     application_name, statement, change_source)
-  VALUES (tag, object_type, schema_name, object_identity, in_extension, is_temporary,
-          -- Inside this SECURITY DEFINER function current_user is its owner;
-          -- the role the session runs as is in the `role` setting.
-          CASE pg_catalog.current_setting('role') WHEN 'none' THEN session_user::text
-               ELSE pg_catalog.current_setting('role') END,
-          pg_catalog.current_setting('application_name'),
-          -- Statements that may carry credentials are not kept.
-          CASE WHEN tag ~ '(USER MAPPING|SERVER|SUBSCRIPTION)$' THEN NULL
-               ELSE pg_catalog.left(pg_catalog.current_query(), 1000) END,
-          NULLIF(pg_catalog.current_setting('pgposture.change_source', true), ''))
+  SELECT o.tag, o.object_type, o.schema_name, o.object_identity, o.in_extension, o.is_temporary,
+         -- Inside this SECURITY DEFINER function current_user is its owner;
+         -- the role the session runs as is in the `role` setting.
+         CASE pg_catalog.current_setting('role') WHEN 'none' THEN session_user::text
+              ELSE pg_catalog.current_setting('role') END,
+         pg_catalog.current_setting('application_name'),
+         -- Statements that may carry credentials are not kept.
+         CASE WHEN o.tag ~ '(USER MAPPING|SERVER|SUBSCRIPTION)$' THEN NULL
+              ELSE pg_catalog.left(pg_catalog.current_query(), 1000) END,
+         NULLIF(pg_catalog.current_setting('pgposture.change_source', true), '')
+    FROM ROWS FROM (pg_catalog.unnest(tags), pg_catalog.unnest(object_types), pg_catalog.unnest(schema_names),
+                    pg_catalog.unnest(object_identities), pg_catalog.unnest(in_extension),
+                    pg_catalog.unnest(is_temporary))
+         AS o(tag, object_type, schema_name, object_identity, in_extension, is_temporary)
+   -- pgposture's own objects and triggers are not the audited schema.
+   WHERE o.schema_name IS DISTINCT FROM 'pgposture'
+     AND NOT coalesce(o.object_type = 'trigger' AND o.object_identity LIKE 'pgposture\_history\_write on %', false);
+END
 $$;
-REVOKE ALL ON FUNCTION pgposture.internal_insert_ddl_event(text, text, text, text, boolean, boolean) FROM PUBLIC;
+REVOKE ALL ON FUNCTION pgposture.internal_insert_ddl_events(text[], text[], text[], text[], boolean[], boolean[])
+  FROM PUBLIC;
 
+-- A failure to record must never fail the user's DDL: it is counted and
+-- warned about, and the statement's events are lost.
 CREATE OR REPLACE FUNCTION pgposture.capture_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  command record;
+  created record;
 BEGIN
-  FOR command IN SELECT * FROM pg_catalog.pg_event_trigger_ddl_commands() LOOP
-    -- pgposture's own objects and triggers are not the audited schema.
-    CONTINUE WHEN command.schema_name = 'pgposture'
-               OR (command.object_type = 'trigger'
-                   AND command.object_identity LIKE 'pgposture\_history\_write on %');
+  BEGIN
+    PERFORM pgposture.internal_insert_ddl_events(
+              pg_catalog.array_agg(c.command_tag), pg_catalog.array_agg(c.object_type),
+              pg_catalog.array_agg(c.schema_name), pg_catalog.array_agg(c.object_identity),
+              pg_catalog.array_agg(c.in_extension),
+              pg_catalog.array_agg(coalesce(c.schema_name LIKE 'pg\_temp%', false)))
+       FROM pg_catalog.pg_event_trigger_ddl_commands() c;
+  EXCEPTION WHEN OTHERS THEN
+    PERFORM pg_catalog.nextval('pgposture.capture_failures');
+    RAISE WARNING 'pgposture: DDL event not recorded (%): %', TG_TAG, SQLERRM;
+  END;
+  -- A migration-history table created now: its creating transaction is a
+  -- migration, and its later writes must be seen.
+  FOR created IN SELECT c.objid, c.object_identity FROM pg_catalog.pg_event_trigger_ddl_commands() c
+                  WHERE c.object_type = 'table' AND c.command_tag = 'CREATE TABLE'
+                    AND c.schema_name IS DISTINCT FROM 'pgposture' LOOP
     BEGIN
-      PERFORM pgposture.internal_insert_ddl_event(command.command_tag, command.object_type, command.schema_name,
-                                         command.object_identity, command.in_extension,
-                                         coalesce(command.schema_name LIKE 'pg\_temp%', false));
-      -- A migration-history table created now: its creating transaction is
-      -- a migration, and its later writes must be seen.
-      IF command.object_type = 'table' AND command.command_tag = 'CREATE TABLE'
-         AND pgposture.internal_is_history_table(command.objid) THEN
-        PERFORM pgposture.internal_attach_history_trigger(command.objid);
+      IF pgposture.internal_is_history_table(created.objid) THEN
+        PERFORM pgposture.internal_attach_history_trigger(created.objid);
         INSERT INTO pgposture.history_writes (transaction_id, table_name)
-        VALUES (pg_catalog.pg_current_xact_id(), command.object_identity)
+        VALUES (pg_catalog.pg_current_xact_id(), created.object_identity)
         ON CONFLICT DO NOTHING;
       END IF;
     EXCEPTION WHEN OTHERS THEN
       PERFORM pg_catalog.nextval('pgposture.capture_failures');
-      RAISE WARNING 'pgposture: DDL event not recorded (%): %', command.command_tag, SQLERRM;
+      RAISE WARNING 'pgposture: migration-history table not tracked (%): %', created.object_identity, SQLERRM;
     END;
   END LOOP;
 END
@@ -156,27 +181,20 @@ $$;
 
 CREATE OR REPLACE FUNCTION pgposture.capture_sql_drop() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  dropped record;
 BEGIN
-  FOR dropped IN SELECT * FROM pg_catalog.pg_event_trigger_dropped_objects() LOOP
-    CONTINUE WHEN dropped.schema_name = 'pgposture'
-               OR (dropped.object_type = 'trigger'
-                   AND dropped.object_identity LIKE 'pgposture\_history\_write on %');
-    BEGIN
-      -- Objects an extension script drops (CREATE/ALTER EXTENSION replace
-      -- their members) belong to the extension. pg_event_trigger_dropped_objects()
-      -- does not say so: a statement that is one extension command does.
-      PERFORM pgposture.internal_insert_ddl_event(
-        TG_TAG, dropped.object_type, dropped.schema_name, dropped.object_identity,
-        dropped.object_type <> 'extension'
-          AND pg_catalog.current_query() ~* '^\s*(create|alter|drop)\s+extension\s[^;]*;?\s*$',
-        dropped.is_temporary);
-    EXCEPTION WHEN OTHERS THEN
-      PERFORM pg_catalog.nextval('pgposture.capture_failures');
-      RAISE WARNING 'pgposture: dropped object not recorded (%): %', TG_TAG, SQLERRM;
-    END;
-  END LOOP;
+  -- Objects an extension script drops (CREATE/ALTER EXTENSION replace their
+  -- members) belong to the extension. pg_event_trigger_dropped_objects()
+  -- does not say so: a statement that is one extension command does.
+  PERFORM pgposture.internal_insert_ddl_events(
+            pg_catalog.array_agg(TG_TAG), pg_catalog.array_agg(d.object_type),
+            pg_catalog.array_agg(d.schema_name), pg_catalog.array_agg(d.object_identity),
+            pg_catalog.array_agg(d.object_type <> 'extension'
+              AND pg_catalog.current_query() ~* '^\s*(create|alter|drop)\s+extension\s[^;]*;?\s*$'),
+            pg_catalog.array_agg(d.is_temporary))
+     FROM pg_catalog.pg_event_trigger_dropped_objects() d;
+EXCEPTION WHEN OTHERS THEN
+  PERFORM pg_catalog.nextval('pgposture.capture_failures');
+  RAISE WARNING 'pgposture: dropped objects not recorded (%): %', TG_TAG, SQLERRM;
 END
 $$;
 
