@@ -5,13 +5,6 @@
 namespace pgposture {
 namespace {
 
-// Besides a missing install: EXECUTE on the function or USAGE on the schema
-// revoked from the agent. libpqxx 6.4 throws insufficient_privilege without
-// its SQLSTATE (42501), so it is told by its type.
-bool IsInstallOrGrantGone(const pqxx::sql_error& error) {
-  return IsMissingInstall(error) || dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr;
-}
-
 bool ServerRowSaysCallable(const TaggedRows& rows) {
   const auto server =
       std::find_if(rows.begin(), rows.end(), [](const TaggedRow& row) { return row.kind == "server"; });
@@ -38,9 +31,14 @@ std::string InstalledFunctionCte(InstalledCall form, std::string_view function, 
       .append("$installed$, false, false, '') END AS doc) AS d");
 }
 
-// undefined_function, invalid_schema_name: the install was removed.
-bool IsMissingInstall(const pqxx::sql_error& error) {
-  return error.sqlstate() == "42883" || error.sqlstate() == "3F000";
+// undefined_function, undefined_table, invalid_schema_name: the install was
+// removed. A grant revoked (on the function, the table or the schema):
+// libpqxx 6.4 throws insufficient_privilege without its SQLSTATE (42501), so
+// it is told by its type.
+bool IsInstallOrGrantGone(const pqxx::sql_error& error) {
+  const std::string state = error.sqlstate();
+  return state == "42883" || state == "42P01" || state == "3F000" ||
+         dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr;
 }
 
 TaggedRows InstalledFunctionReader::Read(Session& session) {

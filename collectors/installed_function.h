@@ -30,8 +30,9 @@ enum class InstalledCall { kGuarded, kDirect };
 /// `query` must schema-qualify every name and must not contain "$installed$".
 std::string InstalledFunctionCte(InstalledCall form, std::string_view function, std::string_view query);
 
-/// True when `error` says the install is gone: the function or its schema.
-bool IsMissingInstall(const pqxx::sql_error& error);
+/// True when `error` says the install is gone (a function, a table or the
+/// schema) or the agent may no longer use it (a grant revoked).
+bool IsInstallOrGrantGone(const pqxx::sql_error& error);
 
 /// Which form of a collector's statement to send, learnt from the rows: the
 /// guarded one until a read shows the function callable, then the direct one

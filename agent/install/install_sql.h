@@ -16,6 +16,6 @@ struct InstallSqlFile {
 const std::vector<InstallSqlFile>& InstallSqlFiles();
 
 /// Version of the objects the SQL files create; raise it whenever they change.
-inline constexpr int kInstallVersion = 1;
+inline constexpr int kInstallVersion = 2;
 
 }  // namespace pgposture

@@ -20,8 +20,8 @@ class DdlCollector : public Collector {
  private:
   /// Reads the captured DDL after the cursor.
   TaggedQuery CaptureQuery() const;
-  /// Whether pgposture.ddl_capture() exists here; probed (one cheap query)
-  /// until it does, so a database without the install costs no failed query.
+  /// Whether the capture's tables exist here and the agent may read them;
+  /// probed (one cheap query) until they do.
   bool CaptureInstalled(Session& session);
 
   DdlClassifier classifier_;

@@ -302,6 +302,39 @@ TEST_F(DdlCaptureTest, RecordingFailureWarnsButNeverFailsTheUsersDdl) {
   EXPECT_GE(posture.ddl().capture_failures(), 1);
 }
 
+// While the agent runs: its grant revoked, then the install removed. Each
+// time the capture reads as missing (a finding, no collector error), and
+// installing again brings back every event, none counted twice.
+TEST_F(DdlCaptureTest, GrantOrInstallLostMidRunIsReportedMissingAndRecovers) {
+  auto agent = StartAgent();
+  cluster_->Psql("CREATE TABLE public.before_revoke (id int)");
+  ASSERT_EQ(Count(Collect(*agent), "out_of_band"), 1);
+  const auto expect_missing = [&](const char* why) {
+    const v1::DatabasePosture posture = Collect(*agent);
+    EXPECT_FALSE(posture.ddl().capture_installed()) << why;
+    EXPECT_EQ(StatusOf(posture, "ddl.capture_enabled"), v1::CHECK_STATUS_FAIL) << why;
+    for (const v1::CollectorError& error : posture.collection().collector_errors()) {
+      EXPECT_NE(error.collector(), "ddl") << why << ": " << error.message();
+    }
+  };
+  cluster_->Psql("REVOKE SELECT ON pgposture.ddl_events FROM agent");
+  cluster_->Psql("CREATE TABLE public.while_revoked (id int)");
+  expect_missing("grant revoked");
+  Install(cluster_->Dsn(), "agent");
+  const v1::DatabasePosture regranted = Collect(*agent);
+  EXPECT_TRUE(regranted.ddl().capture_installed());
+  EXPECT_EQ(EventsAbout(regranted, "public.while_revoked").size(), 1u);
+  EXPECT_EQ(Count(regranted, "out_of_band"), 3) << "the two tables and the REVOKE itself";
+
+  Uninstall(cluster_->Dsn());
+  expect_missing("install removed");
+  Install(cluster_->Dsn(), "agent");
+  cluster_->Psql("CREATE TABLE public.after_reinstall (id int)");
+  const v1::DatabasePosture reinstalled = Collect(*agent);
+  EXPECT_TRUE(reinstalled.ddl().capture_installed());
+  EXPECT_EQ(EventsAbout(reinstalled, "public.after_reinstall").size(), 1u);
+}
+
 TEST_F(DdlCaptureTest, WithoutInstallCaptureIsReportedMissing) {
   cluster_->Psql("DROP SCHEMA pgposture CASCADE");
   auto agent = StartAgent();

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "agent/install/install_sql.h"
 #include "agent/install/installer.h"
@@ -18,6 +19,8 @@ namespace {
 using testing::PgCluster;
 
 constexpr const char* kPassword = "role-pw";
+constexpr const char* kCaptureRelations[] = {"pgposture.ddl_events", "pgposture.history_writes",
+                                             "pgposture.capture_failures"};
 
 // Everything install creates or grants, as text: the schema and its ACL,
 // every object in it with owner, ACL and definition (functions with their
@@ -92,6 +95,29 @@ TEST_F(InstallTest, InstallTwiceIsANoOpAndUninstallRemovesEverything) {
   EXPECT_FALSE(Uninstall(cluster_.Dsn()).removed) << "uninstall twice is fine too";
 }
 
+// Version 1 had the agent read the capture through a function; an upgrade
+// drops it and lets the agent read the tables.
+TEST_F(InstallTest, UpgradeFromVersion1ReplacesTheCaptureReadingFunction) {
+  Install(cluster_.Dsn(), "agent");
+  cluster_.Psql(
+      "CREATE FUNCTION pgposture.ddl_capture(since xid8) RETURNS TABLE (kind text, a text, b text, c text) "
+      "LANGUAGE sql AS 'SELECT NULL::text, NULL::text, NULL::text, NULL::text'");
+  cluster_.Psql(
+      "REVOKE SELECT ON pgposture.ddl_events, pgposture.history_writes, pgposture.capture_failures "
+      "FROM agent");
+  cluster_.Psql("UPDATE pgposture.installation SET version = 1");
+
+  const InstallResult upgrade = Install(cluster_.Dsn(), "agent");
+  EXPECT_EQ(upgrade.previous_version, 1);
+  EXPECT_EQ(upgrade.version, kInstallVersion);
+  EXPECT_EQ(cluster_.PsqlValue("SELECT to_regprocedure('pgposture.ddl_capture(xid8)') IS NULL"), "t");
+  auto agent = ConnectAs("agent");
+  pqxx::nontransaction as_agent(*agent);
+  for (const char* relation : kCaptureRelations) {
+    EXPECT_NO_THROW(as_agent.exec(std::string("SELECT * FROM ") + relation)) << relation;
+  }
+}
+
 TEST_F(InstallTest, RefusedForANonSuperuserWithAClearMessage) {
   try {
     Install(cluster_.Dsn("postgres", "mallory") + " password=" + kPassword, "agent");
@@ -105,7 +131,7 @@ TEST_F(InstallTest, RefusedForANonSuperuserWithAClearMessage) {
   EXPECT_FALSE(SchemaExists());
 }
 
-TEST_F(InstallTest, AgentRoleCallsTheFunctionsWithoutSuperuserAndOthersCannot) {
+TEST_F(InstallTest, AgentRoleReadsWithoutSuperuserAndOthersCannot) {
   cluster_.Psql("SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'legacy-pw'");
   Install(cluster_.Dsn(), "agent");
   EXPECT_EQ(cluster_.PsqlValue("SELECT rolsuper FROM pg_roles WHERE rolname = 'agent'"), "f");
@@ -127,12 +153,19 @@ TEST_F(InstallTest, AgentRoleCallsTheFunctionsWithoutSuperuserAndOthersCannot) {
   ASSERT_FALSE(rules.empty());
   EXPECT_EQ(std::string(rules[0]["type"].c_str()), "local");
 
+  // What the DDL capture recorded, the agent reads itself.
+  for (const char* relation : kCaptureRelations) {
+    EXPECT_NO_THROW(as_agent.exec(std::string("SELECT * FROM ") + relation)) << relation;
+  }
+
   auto plain = ConnectAs("mallory");
-  for (const char* function : {"pgposture.role_passwords()", "pgposture.hba_rules()"}) {
+  std::vector<std::string> readers = {"pgposture.role_passwords()", "pgposture.hba_rules()"};
+  readers.insert(readers.end(), std::begin(kCaptureRelations), std::end(kCaptureRelations));
+  for (const std::string& reader : readers) {
     pqxx::nontransaction as_plain(*plain);
     try {
-      as_plain.exec(std::string("SELECT * FROM ") + function);
-      ADD_FAILURE() << "a plain role called " << function;
+      as_plain.exec("SELECT * FROM " + reader);
+      ADD_FAILURE() << "a plain role read " << reader;
     } catch (const pqxx::insufficient_privilege& error) {
       EXPECT_NE(std::string(error.what()).find("permission denied"), std::string::npos) << error.what();
     }

@@ -4,7 +4,7 @@
 -- pgposture.history_writes, so the agent can tell migrations from changes
 -- made by hand. Nobody but the installer can write either table: the
 -- recording functions are SECURITY DEFINER and return trigger types, which
--- cannot be called directly.
+-- cannot be called directly. The agent may only read them.
 
 CREATE TABLE IF NOT EXISTS pgposture.ddl_events (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -214,41 +214,8 @@ BEGIN
 END
 $triggers$;
 
--- The agent's one reading function: everything about capture in this
--- database, as (kind, a, b, c) rows. Events are read by transaction, not by
--- id: ids are handed out before commit, so a later commit can carry a smaller
--- id. Every event of a transaction whose id is at least `since` is returned
--- (with `c` saying whether its transaction wrote migration history), and
--- the `xmin` row tells the next call where to start: transactions below it
--- have all finished, so their events will never change. PL/pgSQL keeps the
--- query's plan for the session, where a SQL function with SET options is
--- planned again at every call, once per database per cycle.
-CREATE OR REPLACE FUNCTION pgposture.ddl_capture(since xid8)
-RETURNS TABLE (kind text, a text, b text, c text)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-  RETURN QUERY
-  SELECT 'xmin', pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot())::text, NULL, NULL
-  UNION ALL
-  SELECT 'trigger', evtname::text, evtenabled::text, NULL
-    FROM pg_catalog.pg_event_trigger
-   WHERE evtname IN ('pgposture_ddl_command_end', 'pgposture_sql_drop')
-  UNION ALL
-  SELECT 'failures', (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM pgposture.capture_failures)::text,
-         NULL, NULL
-  UNION ALL
-  SELECT 'event',
-         pg_catalog.json_build_object(
-           'id', e.id, 'time', e.occurred_at, 'transaction_id', e.transaction_id::text::bigint,
-           'command_tag', e.command_tag, 'object_type', e.object_type, 'schema_name', e.schema_name,
-           'object_identity', e.object_identity, 'session_user', e.session_user_name,
-           'current_user', e.current_user_name, 'application_name', e.application_name,
-           'client_addr', pg_catalog.host(e.client_addr), 'backend_pid', e.backend_pid,
-           'statement', e.statement, 'change_source', e.change_source,
-           'in_extension', e.in_extension, 'temporary', e.is_temporary)::text,
-         e.transaction_id::text,
-         (EXISTS (SELECT 1 FROM pgposture.history_writes w WHERE w.transaction_id = e.transaction_id))::text
-    FROM pgposture.ddl_events e
-   WHERE e.transaction_id >= since;
-END
-$$;
+-- The agent reads these tables itself (SELECT, granted in 99_grants.sql):
+-- a statement of its own costs less server time than a SECURITY DEFINER
+-- function call, once per database per cycle. Installs before version 2
+-- read them through this function.
+DROP FUNCTION IF EXISTS pgposture.ddl_capture(xid8);
