@@ -16,7 +16,7 @@
 
 namespace pgposture {
 
-/// One read of pgposture.ddl_capture(since).
+/// One read of the capture (DdlCollector's statement, from `since`).
 struct DdlCaptureRead {
   /// The server's snapshot xmin: transactions below it have finished.
   std::uint64_t xmin = 0;
@@ -27,7 +27,7 @@ struct DdlCaptureRead {
   std::vector<v1::DdlEvent> events;
 };
 
-/// Pure part of the collector: the rows of pgposture.ddl_capture(). Throws
+/// Pure part of the collector: the rows of that statement. Throws
 /// std::runtime_error on an event it cannot parse.
 DdlCaptureRead ParseDdlCaptureRows(const TaggedRows& rows);
 
