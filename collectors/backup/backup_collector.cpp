@@ -4,6 +4,7 @@
 
 #include "collectors/backup/archive_tool.h"
 #include "collectors/backup/backup_mode.h"
+#include "collectors/guarded_call.h"
 
 namespace pgposture {
 namespace {
@@ -11,12 +12,26 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 // Times are epoch microseconds, durations microseconds, both by the server's
-// clock. pg_ls_archive_statusdir() needs pg_monitor, and the executor checks
-// EXECUTE when it prepares the plan, even in a CASE branch that never runs:
-// query_to_xml plans its query only when called, so a role without the grant
-// gets NULL (unknown) instead of a failed statement. A standby has no current
-// WAL position: slots there are measured from the replayed position.
-constexpr const char* kQuery = R"SQL(
+// clock. pg_ls_archive_statusdir() needs pg_monitor: without it, the guarded
+// form gives a NULL (unknown) ready count instead of a failed statement, and
+// its `ready` row says in column c whether the function was callable. A
+// standby has no current WAL position: slots there are measured from the
+// replayed position.
+std::string BuildQuery(CallForm form) {
+  constexpr const char* kCountReady =
+      "SELECT pg_catalog.count(*) AS n FROM pg_catalog.pg_ls_archive_statusdir() f WHERE f.name LIKE "
+      "'%.ready'";
+  const std::string ready =
+      form == CallForm::kDirect
+          ? std::string("SELECT 'ready', (") + kCountReady + ")::text, NULL, 'true'"
+          : std::string(
+                "SELECT 'ready', CASE WHEN p.callable THEN (pg_catalog.xpath('/row/n/text()', "
+                "pg_catalog.query_to_xml($ready$") +
+                kCountReady +
+                "$ready$, false, true, '')))[1]::text END, NULL, p.callable::text\n"
+                "  FROM (SELECT pg_catalog.has_function_privilege('pg_catalog.pg_ls_archive_statusdir()', "
+                "'EXECUTE') AS callable) p";
+  return R"SQL(
 SELECT 'setting' AS kind, n.name AS a, pg_catalog.current_setting(n.name, true) AS b, NULL::text AS c
   FROM pg_catalog.unnest(ARRAY['wal_level', 'archive_mode', 'archive_command', 'archive_library']) AS n(name)
 UNION ALL
@@ -37,12 +52,8 @@ SELECT 'archive_age',
        NULL, NULL
   FROM pg_catalog.pg_stat_archiver s
 UNION ALL
-SELECT 'ready',
-       CASE WHEN pg_catalog.has_function_privilege('pg_catalog.pg_ls_archive_statusdir()', 'EXECUTE')
-            THEN (pg_catalog.xpath('/row/n/text()', pg_catalog.query_to_xml(
-                    $ready$SELECT pg_catalog.count(*) AS n FROM pg_catalog.pg_ls_archive_statusdir() f
-                            WHERE f.name LIKE '%.ready'$ready$, false, true, '')))[1]::text
-       END, NULL, NULL
+)SQL" + ready +
+         R"SQL(
 UNION ALL
 SELECT CASE WHEN s.active THEN 'active_slot' ELSE 'inactive_slot' END, s.slot_name::text, s.slot_type,
        pg_catalog.pg_wal_lsn_diff(
@@ -51,6 +62,13 @@ SELECT CASE WHEN s.active THEN 'active_slot' ELSE 'inactive_slot' END, s.slot_na
          s.restart_lsn)::bigint::text
   FROM pg_catalog.pg_replication_slots s
 )SQL";
+}
+
+const std::string& Query(CallForm form) {
+  static const std::string guarded = BuildQuery(CallForm::kGuarded);
+  static const std::string direct = BuildQuery(CallForm::kDirect);
+  return form == CallForm::kDirect ? direct : guarded;
+}
 
 void SetSetting(const std::string& name, const std::string& value, v1::BackupFacts& facts,
                 std::string& archive_command, std::string& archive_library) {
@@ -110,10 +128,13 @@ void ParseBackupRows(const TaggedRows& rows, std::chrono::milliseconds max_archi
   facts.set_mode(DeriveBackupMode(facts, max_archive_age));
 }
 
-TaggedQuery BackupCollector::FirstQuery() const { return kQuery; }
+BackupCollector::BackupCollector(const CollectorOptions& options)
+    : max_archive_age_(options.max_archive_age), ready_(Query, "ready") {}
+
+TaggedQuery BackupCollector::FirstQuery() const { return ready_.statement(); }
 
 void BackupCollector::Collect(Session& session, v1::DatabasePosture& posture) {
-  ParseBackupRows(session.QueryRows(kQuery), max_archive_age_, *posture.mutable_backup());
+  ParseBackupRows(ready_.Read(session), max_archive_age_, *posture.mutable_backup());
 }
 
 }  // namespace pgposture

@@ -6,13 +6,14 @@
 
 #include "collectors/collector.h"
 #include "collectors/collector_options.h"
+#include "collectors/guarded_call.h"
 #include "collectors/tagged_rows.h"
 
 namespace pgposture {
 
 class BackupCollector : public Collector {
  public:
-  explicit BackupCollector(const CollectorOptions& options) : max_archive_age_(options.max_archive_age) {}
+  explicit BackupCollector(const CollectorOptions& options);
   const char* name() const override { return "backup"; }
   Scope scope() const override { return Scope::kCluster; }
   TaggedQuery FirstQuery() const override;
@@ -20,6 +21,7 @@ class BackupCollector : public Collector {
 
  private:
   std::chrono::milliseconds max_archive_age_;
+  GuardedCallReader ready_;  // pg_ls_archive_statusdir(), for the ready count
 };
 
 /// Pure part: fills `facts`, mode included, from the collector query's rows.

@@ -2,7 +2,7 @@
 
 #include <pqxx/except>
 
-#include "collectors/installed_function.h"
+#include "collectors/guarded_call.h"
 
 namespace pgposture {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "collectors/installed_function.h"
+#include "collectors/guarded_call.h"
 #include "collectors/network/hba_risks.h"
 
 namespace pgposture {
@@ -36,7 +36,7 @@ SELECT 'hba', x.line_number::text, x.field, x.value
                         value text PATH '.') AS x
 )SQL";
 
-std::string BuildQuery(InstalledCall form) {
+std::string BuildQuery(CallForm form) {
   return R"SQL(
 WITH hba AS (
   )SQL" + InstalledFunctionCte(form, "hba_rules", R"SQL(
@@ -54,13 +54,13 @@ SELECT 'connections', pg_catalog.count(*)::text,
   LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid = a.pid
  WHERE a.backend_type = 'client backend' AND a.application_name <> 'pgposture'
 UNION ALL)SQL" +
-         (form == InstalledCall::kDirect ? kDirectHbaRows : kGuardedHbaRows);
+         (form == CallForm::kDirect ? kDirectHbaRows : kGuardedHbaRows);
 }
 
-const std::string& Query(InstalledCall form) {
-  static const std::string guarded = BuildQuery(InstalledCall::kGuarded);
-  static const std::string direct = BuildQuery(InstalledCall::kDirect);
-  return form == InstalledCall::kDirect ? direct : guarded;
+const std::string& Query(CallForm form) {
+  static const std::string guarded = BuildQuery(CallForm::kGuarded);
+  static const std::string direct = BuildQuery(CallForm::kDirect);
+  return form == CallForm::kDirect ? direct : guarded;
 }
 
 int32_t ToInt32(const std::optional<std::string>& text) {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "collectors/collector.h"
-#include "collectors/installed_function.h"
+#include "collectors/guarded_call.h"
 #include "collectors/tagged_rows.h"
 
 namespace pgposture {
@@ -18,7 +18,7 @@ class NetworkCollector : public Collector {
   void Collect(Session& session, v1::DatabasePosture& posture) override;
 
  private:
-  InstalledFunctionReader hba_;
+  GuardedCallReader hba_;
 };
 
 /// Pure part. Row kinds:

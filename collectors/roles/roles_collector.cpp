@@ -1,6 +1,6 @@
 #include "collectors/roles/roles_collector.h"
 
-#include "collectors/installed_function.h"
+#include "collectors/guarded_call.h"
 #include "collectors/roles/roles_rows.h"
 
 namespace pgposture {
@@ -11,9 +11,9 @@ namespace {
 // function. VALID UNTIL 'infinity' comes as NULL (never), '-infinity' as
 // itself. Sessions are keyed by pid and backend start; the agent's own are
 // left out.
-std::string BuildQuery(InstalledCall form) {
+std::string BuildQuery(CallForm form) {
   const std::string password_rows =
-      form == InstalledCall::kDirect
+      form == CallForm::kDirect
           ? "pgposture.role_passwords() AS x"
           : "passwords p,\n       XMLTABLE('/table/row' PASSING p.doc COLUMNS role_name text, "
             "password_kind text) AS x";
@@ -75,10 +75,10 @@ SELECT 'session_client', s.key, s.client_addr, s.ssl::text FROM sessions s
 )SQL";
 }
 
-const std::string& Query(InstalledCall form) {
-  static const std::string guarded = BuildQuery(InstalledCall::kGuarded);
-  static const std::string direct = BuildQuery(InstalledCall::kDirect);
-  return form == InstalledCall::kDirect ? direct : guarded;
+const std::string& Query(CallForm form) {
+  static const std::string guarded = BuildQuery(CallForm::kGuarded);
+  static const std::string direct = BuildQuery(CallForm::kDirect);
+  return form == CallForm::kDirect ? direct : guarded;
 }
 
 }  // namespace

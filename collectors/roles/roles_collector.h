@@ -7,7 +7,7 @@
 
 #include "collectors/collector.h"
 #include "collectors/collector_options.h"
-#include "collectors/installed_function.h"
+#include "collectors/guarded_call.h"
 #include "collectors/roles/role_diff.h"
 #include "collectors/roles/sessions.h"
 
@@ -30,7 +30,7 @@ class RolesCollector : public Collector {
 
  private:
   InteractiveClients interactive_;
-  InstalledFunctionReader passwords_;
+  GuardedCallReader passwords_;
   /// Unset until the first successful collection: nothing to diff against.
   std::optional<RoleList> previous_roles_;
   /// Newest first.

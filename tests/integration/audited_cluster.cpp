@@ -3,7 +3,6 @@
 #include <stdexcept>
 #include <thread>
 
-#include "agent/collect/scheduler.h"
 #include "agent/install/installer.h"
 
 namespace pgposture::testing {
@@ -29,17 +28,24 @@ TargetConfig AuditedCluster::Target(const std::string& name, const std::string& 
   return target;
 }
 
-std::map<std::string, v1::DatabasePosture> CollectOnce(const std::vector<TargetConfig>& targets) {
+CyclingAgent::CyclingAgent(const std::vector<TargetConfig>& targets) {
   Config config;
   config.agent.timeout = std::chrono::seconds(10);
   config.targets = targets;
-  SnapshotStore store;
-  Scheduler(config, store, /*backoff=*/false).RunCycle();
+  scheduler_ = std::make_unique<Scheduler>(config, store_, /*backoff=*/false);
+}
+
+std::map<std::string, v1::DatabasePosture> CyclingAgent::Cycle() {
+  scheduler_->RunCycle();
   std::map<std::string, v1::DatabasePosture> postures;
-  for (const DatabaseSnapshot& snapshot : store.List()) {
+  for (const DatabaseSnapshot& snapshot : store_.List()) {
     postures[snapshot.database->name()] = MergedPosture(snapshot);
   }
   return postures;
+}
+
+std::map<std::string, v1::DatabasePosture> CollectOnce(const std::vector<TargetConfig>& targets) {
+  return CyclingAgent(targets).Cycle();
 }
 
 const v1::Finding& FindingOf(const v1::DatabasePosture& posture, const std::string& check_id) {

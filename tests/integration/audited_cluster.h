@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "agent/collect/scheduler.h"
 #include "agent/config/config.h"
+#include "agent/state/snapshot_store.h"
 #include "pgposture/v1/posture.pb.h"
 #include "tests/harness/pg_cluster.h"
 
@@ -31,8 +33,21 @@ class AuditedCluster {
   std::unique_ptr<PgCluster> cluster_;
 };
 
-/// One collection cycle of the agent over `targets`: every database's whole
-/// posture (cluster and database facts merged), by resource name.
+/// The agent over `targets`, kept across cycles as the daemon keeps it: its
+/// collectors remember what earlier cycles taught them.
+class CyclingAgent {
+ public:
+  explicit CyclingAgent(const std::vector<TargetConfig>& targets);
+  /// One collection cycle: every database's whole posture (cluster and
+  /// database facts merged), by resource name.
+  std::map<std::string, v1::DatabasePosture> Cycle();
+
+ private:
+  SnapshotStore store_;
+  std::unique_ptr<Scheduler> scheduler_;
+};
+
+/// One collection cycle of a new agent over `targets`.
 std::map<std::string, v1::DatabasePosture> CollectOnce(const std::vector<TargetConfig>& targets);
 
 /// The finding `check_id` of `posture`; throws when absent.

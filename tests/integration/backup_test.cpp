@@ -28,6 +28,18 @@ int64_t ArchiverCount(PgCluster& cluster, const std::string& column) {
   return std::stoll(cluster.PsqlValue("SELECT " + column + " FROM pg_stat_archiver"));
 }
 
+PgClusterOptions FailingArchiving() {
+  PgClusterOptions options;
+  options.conf_lines = {"wal_level = replica", "archive_mode = on", "archive_command = 'false'"};
+  return options;
+}
+
+// A segment the archiver failed on, waiting in archive_status as ready.
+void WaitForArchiveFailure(PgCluster& cluster) {
+  SwitchWal(cluster);
+  WaitFor("an archiving failure", [&] { return ArchiverCount(cluster, "failed_count") > 0; });
+}
+
 TEST(BackupTest, WorkingCopyArchivingIsPitr) {
   PgClusterOptions options;
   options.archiving = true;  // test ! -f .../%f && cp %p .../%f
@@ -57,11 +69,8 @@ TEST(BackupTest, WorkingCopyArchivingIsPitr) {
 }
 
 TEST(BackupTest, FailingArchiveCommandIsReportedWithinOneCycle) {
-  PgClusterOptions options;
-  options.conf_lines = {"wal_level = replica", "archive_mode = on", "archive_command = 'false'"};
-  AuditedCluster audited(options);
-  SwitchWal(audited.cluster());
-  WaitFor("an archiving failure", [&] { return ArchiverCount(audited.cluster(), "failed_count") > 0; });
+  AuditedCluster audited(FailingArchiving());
+  WaitForArchiveFailure(audited.cluster());
 
   const auto postures = CollectOnce({audited.Target("db")});
   const v1::DatabasePosture& posture = postures.at("targets/db/databases/postgres");
@@ -113,6 +122,38 @@ TEST(BackupTest, WithoutPgMonitorTheBacklogIsUnknown) {
   const v1::BackupFacts& backup = postures.at("targets/db/databases/postgres").backup();
   EXPECT_FALSE(backup.has_ready_count());
   EXPECT_EQ(backup.archive_tool(), v1::ARCHIVE_TOOL_COPY) << "the rest is still read";
+}
+
+// The ready count is read through pg_ls_archive_statusdir() itself once a
+// cycle has shown the agent may call it, and through a guarded form before
+// and again at once when the grant goes: the count must be the same either
+// way, and losing pg_monitor mid-run must be no collector error.
+TEST(BackupTest, ReadyCountIsTheSameEveryCycleAndLosingPgMonitorIsNoError) {
+  AuditedCluster audited(FailingArchiving());
+  WaitForArchiveFailure(audited.cluster());
+  CyclingAgent agent({audited.Target("db")});
+  const auto backup_of = [&agent](const char* cycle) {
+    const v1::DatabasePosture posture = agent.Cycle().at("targets/db/databases/postgres");
+    for (const v1::CollectorError& error : posture.collection().collector_errors()) {
+      ADD_FAILURE() << cycle << ": " << error.collector() << ": " << error.message();
+    }
+    return posture.backup();
+  };
+
+  const v1::BackupFacts guarded = backup_of("guarded");
+  ASSERT_TRUE(guarded.has_ready_count());
+  EXPECT_GE(guarded.ready_count(), 1) << "the segment that failed still waits";
+  EXPECT_EQ(backup_of("direct").ready_count(), guarded.ready_count());
+
+  audited.cluster().Psql("REVOKE pg_monitor FROM pgposture");
+  const v1::BackupFacts revoked = backup_of("revoked");
+  EXPECT_FALSE(revoked.has_ready_count());
+  EXPECT_EQ(revoked.archive_tool(), v1::ARCHIVE_TOOL_OTHER) << "the rest is still read";
+
+  audited.cluster().Psql("GRANT pg_monitor TO pgposture");
+  for (const char* cycle : {"granted again, guarded", "granted again, direct"}) {
+    EXPECT_EQ(backup_of(cycle).ready_count(), guarded.ready_count()) << cycle;
+  }
 }
 
 // pgbackrest's repository and configuration in a directory of their own; the

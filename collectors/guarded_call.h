@@ -1,5 +1,6 @@
-// Reading what `pgposture install` provides without failing when it is not
-// installed, and without paying for that check once it is.
+// Calling a function the agent may be unable to call (one of `pgposture
+// install`'s before the install, a catalog one that needs a grant) without
+// failing when it cannot, and without paying for that check once it can.
 #pragma once
 
 #include <pqxx/except>
@@ -11,15 +12,17 @@
 
 namespace pgposture {
 
-/// The two forms of a collector statement that reads an installed function.
+/// The two forms of a collector statement that calls such a function.
 ///   kGuarded: runs whether or not the function is there and callable, and
 ///             says which; it reads the rows through query_to_xml, because a
-///             statement naming a missing function fails as a whole.
+///             statement naming a missing function fails as a whole, and one
+///             calling a function it may not execute fails when it starts,
+///             even if the call is in a CASE branch that never runs.
 ///   kDirect:  names the function, so it fails without it, but costs none of
 ///             query_to_xml's parsing and planning and XMLTABLE's: 0.1 to 0.2
 ///             ms of server time per function per cycle, warm, about half of
 ///             the roles and network reads.
-enum class InstalledCall { kGuarded, kDirect };
+enum class CallForm { kGuarded, kDirect };
 
 /// The body of a CTE with the columns `doc` (xml) and `callable` (boolean)
 /// for a statement reading pgposture.`function`() (no arguments).
@@ -28,7 +31,7 @@ enum class InstalledCall { kGuarded, kDirect };
 /// (and `callable` false); the statement reads it with XMLTABLE. Direct:
 /// `callable` is true and `doc` NULL; the statement calls the function itself.
 /// `query` must schema-qualify every name and must not contain "$installed$".
-std::string InstalledFunctionCte(InstalledCall form, std::string_view function, std::string_view query);
+std::string InstalledFunctionCte(CallForm form, std::string_view function, std::string_view query);
 
 /// True when `error` says the install is gone (a function, a table or the
 /// schema) or the agent may no longer use it (a grant revoked).
@@ -38,13 +41,15 @@ bool IsInstallOrGrantGone(const pqxx::sql_error& error);
 /// guarded one until a read shows the function callable, then the direct one
 /// until a read fails because the function, its schema or the agent's grant
 /// is gone. Both forms must say whether the function was callable in column
-/// `c` of their `server` row. One instance per collector, kept across cycles.
-class InstalledFunctionReader {
+/// `c` of their row of kind `callable_row`. One instance per collector, kept
+/// across cycles.
+class GuardedCallReader {
  public:
   /// The text of the statement in each form; what it returns must live as
   /// long as the reader.
-  using Forms = const std::string& (*)(InstalledCall form);
-  explicit InstalledFunctionReader(Forms forms) : forms_(forms) {}
+  using Forms = const std::string& (*)(CallForm form);
+  explicit GuardedCallReader(Forms forms, const char* callable_row = "server")
+      : forms_(forms), callable_row_(callable_row) {}
 
   /// The statement to send this cycle (Collector::FirstQuery).
   const std::string& statement() const { return forms_(form_); }
@@ -57,7 +62,8 @@ class InstalledFunctionReader {
 
  private:
   Forms forms_;
-  InstalledCall form_ = InstalledCall::kGuarded;
+  const char* callable_row_;
+  CallForm form_ = CallForm::kGuarded;
 };
 
 }  // namespace pgposture

@@ -1,20 +1,10 @@
-#include "collectors/installed_function.h"
+#include "collectors/guarded_call.h"
 
 #include <algorithm>
 
 namespace pgposture {
-namespace {
-
-bool ServerRowSaysCallable(const TaggedRows& rows) {
-  const auto server =
-      std::find_if(rows.begin(), rows.end(), [](const TaggedRow& row) { return row.kind == "server"; });
-  return server != rows.end() && IsTrue(server->c);
-}
-
-}  // namespace
-
-std::string InstalledFunctionCte(InstalledCall form, std::string_view function, std::string_view query) {
-  if (form == InstalledCall::kDirect) return "SELECT NULL::pg_catalog.xml AS doc, true AS callable";
+std::string InstalledFunctionCte(CallForm form, std::string_view function, std::string_view query) {
+  if (form == CallForm::kDirect) return "SELECT NULL::pg_catalog.xml AS doc, true AS callable";
   // Looked up in pg_proc rather than with to_regprocedure, which raises
   // "permission denied for schema" for a role without USAGE on it.
   return std::string(
@@ -41,16 +31,18 @@ bool IsInstallOrGrantGone(const pqxx::sql_error& error) {
          dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr;
 }
 
-TaggedRows InstalledFunctionReader::Read(Session& session) {
+TaggedRows GuardedCallReader::Read(Session& session) {
   TaggedRows rows;
   try {
     rows = session.QueryRows(statement());
   } catch (const pqxx::sql_error& error) {
-    if (form_ != InstalledCall::kDirect || !session.is_open() || !IsInstallOrGrantGone(error)) throw;
-    form_ = InstalledCall::kGuarded;
+    if (form_ != CallForm::kDirect || !session.is_open() || !IsInstallOrGrantGone(error)) throw;
+    form_ = CallForm::kGuarded;
     rows = session.QueryRows(statement());
   }
-  form_ = ServerRowSaysCallable(rows) ? InstalledCall::kDirect : InstalledCall::kGuarded;
+  const auto says = std::find_if(rows.begin(), rows.end(),
+                                 [this](const TaggedRow& row) { return row.kind == callable_row_; });
+  form_ = says != rows.end() && IsTrue(says->c) ? CallForm::kDirect : CallForm::kGuarded;
   return rows;
 }
 
