@@ -14,8 +14,9 @@ using google::protobuf::util::TimeUtil;
 // Times are epoch microseconds, durations microseconds, both by the server's
 // clock. pg_ls_archive_statusdir() needs pg_monitor: without it, the guarded
 // form gives a NULL (unknown) ready count instead of a failed statement, and
-// its `ready` row says in column c whether the function was callable. A
-// standby has no current WAL position: slots there are measured from the
+// its `ready` row says in column c whether the function was callable; once
+// it was, the direct form calls it without query_to_xml's parsing and
+// planning (GuardedCallReader). A standby has no current WAL position: slots there are measured from the
 // replayed position.
 std::string BuildQuery(CallForm form) {
   constexpr const char* kCountReady =
