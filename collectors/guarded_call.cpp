@@ -3,6 +3,7 @@
 #include <algorithm>
 
 namespace pgposture {
+
 std::string InstalledFunctionCte(CallForm form, std::string_view function, std::string_view query) {
   if (form == CallForm::kDirect) return "SELECT NULL::pg_catalog.xml AS doc, true AS callable";
   // Looked up in pg_proc rather than with to_regprocedure, which raises
