@@ -146,34 +146,50 @@ REVOKE ALL ON FUNCTION pgposture.internal_insert_ddl_events(text[], text[], text
 CREATE OR REPLACE FUNCTION pgposture.capture_ddl_command_end() RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  created record;
+  tags text[];
+  object_types text[];
+  schema_names text[];
+  identities text[];
+  in_extension boolean[];
+  is_temporary boolean[];
+  -- Migration-history candidates: tables created now.
+  created_tables oid[];
+  created_names text[];
 BEGIN
   BEGIN
-    PERFORM pgposture.internal_insert_ddl_events(
-              pg_catalog.array_agg(c.command_tag), pg_catalog.array_agg(c.object_type),
-              pg_catalog.array_agg(c.schema_name), pg_catalog.array_agg(c.object_identity),
-              pg_catalog.array_agg(c.in_extension),
-              pg_catalog.array_agg(coalesce(c.schema_name LIKE 'pg\_temp%', false)))
-       FROM pg_catalog.pg_event_trigger_ddl_commands() c;
+    -- One pass over the statement's commands, which the server describes
+    -- anew (identities looked up) at every call.
+    SELECT pg_catalog.array_agg(c.command_tag), pg_catalog.array_agg(c.object_type),
+           pg_catalog.array_agg(c.schema_name), pg_catalog.array_agg(c.object_identity),
+           pg_catalog.array_agg(c.in_extension),
+           pg_catalog.array_agg(coalesce(c.schema_name LIKE 'pg\_temp%', false)),
+           pg_catalog.array_agg(c.objid) FILTER (WHERE c.creates_table),
+           pg_catalog.array_agg(c.object_identity) FILTER (WHERE c.creates_table)
+      INTO tags, object_types, schema_names, identities, in_extension, is_temporary,
+           created_tables, created_names
+      FROM (SELECT d.*, d.object_type = 'table' AND d.command_tag = 'CREATE TABLE'
+                        AND d.schema_name IS DISTINCT FROM 'pgposture' AS creates_table
+              FROM pg_catalog.pg_event_trigger_ddl_commands() d) c;
+    PERFORM pgposture.internal_insert_ddl_events(tags, object_types, schema_names, identities,
+                                                 in_extension, is_temporary);
   EXCEPTION WHEN OTHERS THEN
     PERFORM pg_catalog.nextval('pgposture.capture_failures');
     RAISE WARNING 'pgposture: DDL event not recorded (%): %', TG_TAG, SQLERRM;
   END;
   -- A migration-history table created now: its creating transaction is a
-  -- migration, and its later writes must be seen.
-  FOR created IN SELECT c.objid, c.object_identity FROM pg_catalog.pg_event_trigger_ddl_commands() c
-                  WHERE c.object_type = 'table' AND c.command_tag = 'CREATE TABLE'
-                    AND c.schema_name IS DISTINCT FROM 'pgposture' LOOP
+  -- migration, and its later writes must be seen. The variables keep what
+  -- was read even when the recording above failed.
+  FOR i IN 1 .. coalesce(pg_catalog.array_length(created_tables, 1), 0) LOOP
     BEGIN
-      IF pgposture.internal_is_history_table(created.objid) THEN
-        PERFORM pgposture.internal_attach_history_trigger(created.objid);
+      IF pgposture.internal_is_history_table(created_tables[i]) THEN
+        PERFORM pgposture.internal_attach_history_trigger(created_tables[i]);
         INSERT INTO pgposture.history_writes (transaction_id, table_name)
-        VALUES (pg_catalog.pg_current_xact_id(), created.object_identity)
+        VALUES (pg_catalog.pg_current_xact_id(), created_names[i])
         ON CONFLICT DO NOTHING;
       END IF;
     EXCEPTION WHEN OTHERS THEN
       PERFORM pg_catalog.nextval('pgposture.capture_failures');
-      RAISE WARNING 'pgposture: migration-history table not tracked (%): %', created.object_identity, SQLERRM;
+      RAISE WARNING 'pgposture: migration-history table not tracked (%): %', created_names[i], SQLERRM;
     END;
   END LOOP;
 END
