@@ -18,9 +18,9 @@ struct CollectorGroup {
 /// all of their first statements in one round trip, with `along`: statements
 /// the caller reads next (Session::QueryRows), so that they cost none. A
 /// collector that fails (a query error, a missing privilege) becomes a
-/// CollectorError in its posture's collection and the others still run. When the session is no
-/// longer open after a failure, the exception propagates instead: nothing
-/// more can be read over it.
+/// CollectorError in its posture's collection and the others still run.
+/// When the session is no longer open after a failure, the exception
+/// propagates instead: nothing more can be read over it.
 void RunCollectors(std::initializer_list<CollectorGroup> groups, Session& session,
                    std::vector<TaggedQuery> along = {});
 
