@@ -37,6 +37,15 @@ std::string InstalledFunctionCte(CallForm form, std::string_view function, std::
 /// schema) or the agent may no longer use it (a grant revoked).
 bool IsInstallOrGrantGone(const pqxx::sql_error& error);
 
+/// GuardedCallReader::Forms from a function that builds either text: each
+/// is built once, on first use, and kept for the life of the process.
+template <std::string (*Build)(CallForm)>
+const std::string& BuiltOnce(CallForm form) {
+  static const std::string guarded = Build(CallForm::kGuarded);
+  static const std::string direct = Build(CallForm::kDirect);
+  return form == CallForm::kDirect ? direct : guarded;
+}
+
 /// Which form of a collector's statement to send, learnt from the rows: the
 /// guarded one until a read shows the function callable, then the direct one
 /// until a read fails because the function, its schema or the agent's grant

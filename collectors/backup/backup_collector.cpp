@@ -65,12 +65,6 @@ SELECT CASE WHEN s.active THEN 'active_slot' ELSE 'inactive_slot' END, s.slot_na
 )SQL";
 }
 
-const std::string& Query(CallForm form) {
-  static const std::string guarded = BuildQuery(CallForm::kGuarded);
-  static const std::string direct = BuildQuery(CallForm::kDirect);
-  return form == CallForm::kDirect ? direct : guarded;
-}
-
 void SetSetting(const std::string& name, const std::string& value, v1::BackupFacts& facts,
                 std::string& archive_command, std::string& archive_library) {
   if (name == "wal_level") facts.set_wal_level(value);
@@ -130,7 +124,7 @@ void ParseBackupRows(const TaggedRows& rows, std::chrono::milliseconds max_archi
 }
 
 BackupCollector::BackupCollector(const CollectorOptions& options)
-    : max_archive_age_(options.max_archive_age), ready_(Query, "ready") {}
+    : max_archive_age_(options.max_archive_age), ready_(BuiltOnce<BuildQuery>, "ready") {}
 
 TaggedQuery BackupCollector::FirstQuery() const { return ready_.statement(); }
 

@@ -57,12 +57,6 @@ UNION ALL)SQL" +
          (form == CallForm::kDirect ? kDirectHbaRows : kGuardedHbaRows);
 }
 
-const std::string& Query(CallForm form) {
-  static const std::string guarded = BuildQuery(CallForm::kGuarded);
-  static const std::string direct = BuildQuery(CallForm::kDirect);
-  return form == CallForm::kDirect ? direct : guarded;
-}
-
 int32_t ToInt32(const std::optional<std::string>& text) {
   return static_cast<int32_t>(Int64Column(text).value_or(0));
 }
@@ -115,7 +109,7 @@ void ParseNetworkRows(const TaggedRows& rows, v1::NetworkFacts& facts) {
   CountRisks(facts);
 }
 
-NetworkCollector::NetworkCollector() : hba_(Query) {}
+NetworkCollector::NetworkCollector() : hba_(BuiltOnce<BuildQuery>) {}
 
 TaggedQuery NetworkCollector::FirstQuery() const { return hba_.statement(); }
 

@@ -75,16 +75,10 @@ SELECT 'session_client', s.key, s.client_addr, s.ssl::text FROM sessions s
 )SQL";
 }
 
-const std::string& Query(CallForm form) {
-  static const std::string guarded = BuildQuery(CallForm::kGuarded);
-  static const std::string direct = BuildQuery(CallForm::kDirect);
-  return form == CallForm::kDirect ? direct : guarded;
-}
-
 }  // namespace
 
 RolesCollector::RolesCollector(const CollectorOptions& options)
-    : interactive_(options.interactive_application_names), passwords_(Query) {}
+    : interactive_(options.interactive_application_names), passwords_(BuiltOnce<BuildQuery>) {}
 
 TaggedQuery RolesCollector::FirstQuery() const { return passwords_.statement(); }
 
