@@ -32,10 +32,15 @@ bool IsInstallOrGrantGone(const pqxx::sql_error& error) {
          dynamic_cast<const pqxx::insufficient_privilege*>(&error) != nullptr;
 }
 
-TaggedRows GuardedCallReader::Read(Session& session) {
+TaggedQuery GuardedCallReader::statement(const std::vector<std::string>& direct_params) const {
+  if (form_ == CallForm::kDirect) return {forms_(form_), direct_params};
+  return forms_(form_);
+}
+
+TaggedRows GuardedCallReader::Read(Session& session, const std::vector<std::string>& direct_params) {
   TaggedRows rows;
   try {
-    rows = session.QueryRows(statement());
+    rows = session.QueryRows(statement(direct_params));
   } catch (const pqxx::sql_error& error) {
     if (form_ != CallForm::kDirect || !session.is_open() || !IsInstallOrGrantGone(error)) throw;
     form_ = CallForm::kGuarded;

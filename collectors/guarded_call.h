@@ -6,6 +6,7 @@
 #include <pqxx/except>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "collectors/session.h"
 #include "collectors/tagged_rows.h"
@@ -60,14 +61,15 @@ class GuardedCallReader {
   explicit GuardedCallReader(Forms forms, const char* callable_row = "server")
       : forms_(forms), callable_row_(callable_row) {}
 
-  /// The statement to send this cycle (Collector::FirstQuery).
-  const std::string& statement() const { return forms_(form_); }
+  /// The statement to send this cycle (Collector::FirstQuery). The direct
+  /// form takes `direct_params` as $1, $2, ...; the guarded form takes none.
+  TaggedQuery statement(const std::vector<std::string>& direct_params = {}) const;
 
-  /// The rows of statement(). When the direct form fails because the install
-  /// or the grant is gone, reads the guarded form at once (one more round
-  /// trip), so the cycle reports the facts as unknown rather than an error.
-  /// Throws pqxx exceptions.
-  TaggedRows Read(Session& session);
+  /// The rows of statement(direct_params). When the direct form fails
+  /// because the install or the grant is gone, reads the guarded form at once
+  /// (one more round trip), so the cycle reports the facts as unknown rather
+  /// than an error. Throws pqxx exceptions.
+  TaggedRows Read(Session& session, const std::vector<std::string>& direct_params = {});
 
  private:
   Forms forms_;

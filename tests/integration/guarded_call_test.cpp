@@ -80,24 +80,24 @@ const std::vector<std::string> kNotCallable = {"server=false"};
 TEST_F(GuardedCallTest, DirectOnceCallableAndGuardedAgainAtOnceWhenTheGrantOrInstallGoes) {
   GuardedCallReader reader(RoleNames);
   TaggedRows rows;
-  EXPECT_EQ(reader.statement(), RoleNames(CallForm::kGuarded)) << "nothing known yet";
+  EXPECT_EQ(reader.statement().sql, RoleNames(CallForm::kGuarded)) << "nothing known yet";
   EXPECT_EQ(ReadCounting(reader, rows), 1);
   EXPECT_EQ(RowKinds(rows), kCallable);
-  EXPECT_EQ(reader.statement(), RoleNames(CallForm::kDirect));
+  EXPECT_EQ(reader.statement().sql, RoleNames(CallForm::kDirect));
   EXPECT_EQ(ReadCounting(reader, rows), 1);
   EXPECT_EQ(RowKinds(rows), kCallable) << "both forms read the same rows";
 
   cluster_.Psql("REVOKE EXECUTE ON FUNCTION pgposture.role_passwords() FROM agent");
   EXPECT_EQ(ReadCounting(reader, rows), 2) << "the direct form failed, the guarded one followed";
   EXPECT_EQ(RowKinds(rows), kNotCallable);
-  EXPECT_EQ(reader.statement(), RoleNames(CallForm::kGuarded));
+  EXPECT_EQ(reader.statement().sql, RoleNames(CallForm::kGuarded));
   EXPECT_EQ(ReadCounting(reader, rows), 1);
   EXPECT_EQ(RowKinds(rows), kNotCallable);
 
   cluster_.Psql("GRANT EXECUTE ON FUNCTION pgposture.role_passwords() TO agent");
   EXPECT_EQ(ReadCounting(reader, rows), 1);
   EXPECT_EQ(RowKinds(rows), kCallable);
-  EXPECT_EQ(reader.statement(), RoleNames(CallForm::kDirect));
+  EXPECT_EQ(reader.statement().sql, RoleNames(CallForm::kDirect));
 
   cluster_.Psql("REVOKE USAGE ON SCHEMA pgposture FROM agent");
   EXPECT_EQ(ReadCounting(reader, rows), 2);
@@ -109,7 +109,7 @@ TEST_F(GuardedCallTest, DirectOnceCallableAndGuardedAgainAtOnceWhenTheGrantOrIns
   Uninstall(SuperuserDsn());
   EXPECT_EQ(ReadCounting(reader, rows), 2);
   EXPECT_EQ(RowKinds(rows), kNotCallable);
-  EXPECT_EQ(reader.statement(), RoleNames(CallForm::kGuarded));
+  EXPECT_EQ(reader.statement().sql, RoleNames(CallForm::kGuarded));
 }
 
 TEST_F(GuardedCallTest, OtherFailuresOfTheDirectFormAreNotHidden) {
@@ -118,7 +118,7 @@ TEST_F(GuardedCallTest, OtherFailuresOfTheDirectFormAreNotHidden) {
   ReadCounting(reader, rows);
   EXPECT_EQ(RowKinds(rows), kCallable);
   EXPECT_THROW(reader.Read(*session_), pqxx::sql_error);
-  EXPECT_EQ(reader.statement(), BrokenDirectRoleNames(CallForm::kDirect));
+  EXPECT_EQ(reader.statement().sql, BrokenDirectRoleNames(CallForm::kDirect));
 }
 
 }  // namespace

@@ -308,6 +308,36 @@ TEST_F(RolesNetworkTest, HbaRulesKeepTheirListsNamesAndErrors) {
   EXPECT_EQ(broken.auth_method(), "");
 }
 
+// Once the rules are read directly, pg_hba.conf is read again only after the
+// server has loaded its configuration: an edit shows when it takes effect.
+TEST_F(RolesNetworkTest, HbaRulesAreReadAgainWhenTheServerReloadsThem) {
+  PgClusterOptions options;
+  options.hba = "local all all trust\nhost all agent 127.0.0.1/32 scram-sha-256\n";
+  StartCluster(options);
+  EXPECT_EQ(Collect().network().hba_rules_size(), 2) << "guarded";
+  EXPECT_EQ(Collect().network().hba_rules_size(), 2) << "direct";
+
+  std::ofstream(cluster_->dir() + "/data/pg_hba.conf", std::ios::app) << "host all all 0.0.0.0/0 trust\n";
+  const v1::DatabasePosture edited = Collect();
+  EXPECT_EQ(edited.network().hba_rules_size(), 2) << "the server does not apply the edit before a reload";
+  EXPECT_EQ(edited.network().rules_open_to_all(), 0);
+  EXPECT_EQ(FindingOf(edited, "network.no_rule_open_to_all").status(), v1::CHECK_STATUS_PASS);
+
+  cluster_->Psql("SELECT pg_reload_conf()");
+  // The postmaster passes the reload on to the agent's backend a moment
+  // later; the backend loads it before its next statement.
+  v1::DatabasePosture reloaded;
+  for (int cycle = 0; cycle < 20 && reloaded.network().hba_rules_size() != 3; ++cycle) {
+    if (cycle > 0) std::this_thread::sleep_for(100ms);
+    reloaded = Collect();
+  }
+  ASSERT_EQ(reloaded.network().hba_rules_size(), 3);
+  EXPECT_EQ(reloaded.network().hba_rules(2).auth_method(), "trust");
+  EXPECT_EQ(reloaded.network().rules_open_to_all(), 1);
+  EXPECT_EQ(FindingOf(reloaded, "network.no_rule_open_to_all").status(), v1::CHECK_STATUS_FAIL);
+  EXPECT_EQ(Collect().network().hba_rules_size(), 3) << "kept until the next reload";
+}
+
 TEST_F(RolesNetworkTest, RoleChangesBetweenCyclesAreEvents) {
   StartCluster();
   const v1::DatabasePosture baseline = Collect();

@@ -93,10 +93,12 @@ TEST(HbaRisksTest, UnparsableLineHasNoRisks) {
 
 TEST(NetworkRowsTest, ReadsRulesInOrderWithRisksAndCounts) {
   v1::NetworkFacts facts;
+  HbaRulesRead last_read;
   ParseNetworkRows(
       {
           {"server", "*", "off", "true"},
           {"connections", "4", "3", std::nullopt},
+          {"hba_read", "1700000000000001", "true", std::nullopt},
           {"hba", "2", "auth_method", "trust"},
           {"hba", "2", "database", "all"},
           {"hba", "2", "type", "local"},
@@ -114,7 +116,7 @@ TEST(NetworkRowsTest, ReadsRulesInOrderWithRisksAndCounts) {
           {"hba", "12", "netmask", "255.0.0.0"},
           {"hba", "12", "type", "hostssl"},
       },
-      facts);
+      last_read, facts);
   EXPECT_EQ(facts.listen_addresses(), "*");
   ASSERT_TRUE(facts.has_ssl());
   EXPECT_FALSE(facts.ssl());
@@ -135,11 +137,60 @@ TEST(NetworkRowsTest, ReadsRulesInOrderWithRisksAndCounts) {
   EXPECT_EQ(facts.remote_trust_rules(), 1);
   EXPECT_EQ(facts.remote_cleartext_or_md5_rules(), 1);
   EXPECT_EQ(facts.remote_non_ssl_rules(), 1);
+  EXPECT_EQ(last_read.conf_loaded_at, "1700000000000001");
+  ASSERT_EQ(last_read.rules.size(), 4u);
+  EXPECT_EQ(last_read.rules[1].risks_size(), 3);
+}
+
+// The server has not loaded its configuration since the last read: the rules
+// are those read then, with their risks and counts. Once it has, the rows
+// hold the rules again and replace them.
+TEST(NetworkRowsTest, RulesNotReadAgainAreTheLastOnes) {
+  HbaRulesRead last_read;
+  v1::NetworkFacts first;
+  ParseNetworkRows({{"server", "*", "on", "true"},
+                    {"hba_read", "100", "true", std::nullopt},
+                    {"hba", "3", "type", "host"},
+                    {"hba", "3", "address", "0.0.0.0"},
+                    {"hba", "3", "netmask", "0.0.0.0"},
+                    {"hba", "3", "auth_method", "trust"}},
+                   last_read, first);
+
+  v1::NetworkFacts kept;
+  ParseNetworkRows({{"server", "*", "on", "true"}, {"hba_read", "100", "false", std::nullopt}}, last_read,
+                   kept);
+  ASSERT_EQ(kept.hba_rules_size(), 1);
+  EXPECT_EQ(kept.hba_rules(0).line_number(), 3);
+  EXPECT_EQ(kept.hba_rules(0).auth_method(), "trust");
+  EXPECT_EQ(kept.hba_rules(0).risks_size(), 3);
+  EXPECT_EQ(kept.rules_open_to_all(), 1);
+  EXPECT_EQ(kept.remote_trust_rules(), 1);
+  EXPECT_EQ(last_read.conf_loaded_at, "100");
+
+  v1::NetworkFacts reloaded;
+  ParseNetworkRows({{"server", "*", "on", "true"},
+                    {"hba_read", "200", "true", std::nullopt},
+                    {"hba", "1", "type", "local"},
+                    {"hba", "1", "auth_method", "peer"}},
+                   last_read, reloaded);
+  ASSERT_EQ(reloaded.hba_rules_size(), 1);
+  EXPECT_EQ(reloaded.hba_rules(0).type(), "local");
+  EXPECT_EQ(reloaded.rules_open_to_all(), 0);
+  EXPECT_EQ(last_read.conf_loaded_at, "200");
+
+  v1::NetworkFacts unreadable;
+  ParseNetworkRows({{"server", "*", "on", "false"}}, last_read, unreadable);
+  EXPECT_EQ(unreadable.hba_rules_size(), 0);
+  EXPECT_FALSE(unreadable.has_rules_open_to_all());
+  EXPECT_TRUE(last_read.conf_loaded_at.empty()) << "the next read reads the file";
+  EXPECT_TRUE(last_read.rules.empty());
 }
 
 TEST(NetworkRowsTest, UnreadableRulesLeaveCountsUnknown) {
   v1::NetworkFacts facts;
-  ParseNetworkRows({{"server", "localhost", "on", "false"}, {"connections", "0", "0", std::nullopt}}, facts);
+  HbaRulesRead last_read;
+  ParseNetworkRows({{"server", "localhost", "on", "false"}, {"connections", "0", "0", std::nullopt}},
+                   last_read, facts);
   EXPECT_TRUE(facts.ssl());
   EXPECT_EQ(facts.hba_rules_size(), 0);
   EXPECT_FALSE(facts.has_rules_open_to_all());
@@ -152,7 +203,9 @@ TEST(NetworkRowsTest, UnreadableRulesLeaveCountsUnknown) {
 
 TEST(NetworkRowsTest, ReadableButEmptyRulesCountZero) {
   v1::NetworkFacts facts;
-  ParseNetworkRows({{"server", "*", "on", "true"}}, facts);
+  HbaRulesRead last_read;
+  ParseNetworkRows({{"server", "*", "on", "true"}, {"hba_read", "100", "true", std::nullopt}}, last_read,
+                   facts);
   ASSERT_TRUE(facts.has_remote_trust_rules());
   EXPECT_EQ(facts.remote_trust_rules(), 0);
 }
