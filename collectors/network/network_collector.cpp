@@ -58,6 +58,8 @@ SELECT 'hba', x.line_number::text, x.field, x.value
 )SQL";
 }
 
+// Connections are counted from pg_stat_get_activity(NULL), the function
+// under pg_stat_activity and pg_stat_ssl, called once.
 std::string BuildQuery(CallForm form) {
   return R"SQL(
 WITH hba AS (
@@ -71,9 +73,8 @@ SELECT 'server' AS kind, pg_catalog.current_setting('listen_addresses') AS a,
   FROM hba h
 UNION ALL
 SELECT 'connections', pg_catalog.count(*)::text,
-       pg_catalog.count(*) FILTER (WHERE a.client_addr IS NOT NULL AND NOT coalesce(s.ssl, false))::text, NULL
-  FROM pg_catalog.pg_stat_activity a
-  LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid = a.pid
+       pg_catalog.count(*) FILTER (WHERE a.client_addr IS NOT NULL AND NOT coalesce(a.ssl, false))::text, NULL
+  FROM pg_catalog.pg_stat_get_activity(NULL) AS a
  WHERE a.backend_type = 'client backend' AND a.application_name <> 'pgposture'
 UNION ALL)SQL" +
          (form == CallForm::kDirect ? DirectHbaRows() : GuardedHbaRows());

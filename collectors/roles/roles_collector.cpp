@@ -10,7 +10,10 @@ namespace {
 // expiry are known without `pgposture install`; only password kinds need its
 // function. VALID UNTIL 'infinity' comes as NULL (never), '-infinity' as
 // itself. Sessions are keyed by pid and backend start; the agent's own are
-// left out.
+// left out. pg_stat_activity and pg_stat_ssl are both views over
+// pg_stat_get_activity(NULL), joined with the catalogs for names: one call,
+// and names from pg_get_userbyid's cache instead of joins, give the server
+// fewer plan nodes to start and run at every cycle.
 std::string BuildQuery(CallForm form) {
   const std::string password_rows =
       form == CallForm::kDirect
@@ -26,12 +29,10 @@ WITH passwords AS (
 ), sessions AS (
   SELECT a.pid::text || ':' || )SQL" +
          EpochMicrosSql("a.backend_start") + R"SQL( AS key,
-         a.usename::text AS role, a.application_name, pg_catalog.host(a.client_addr) AS client_addr,
-         coalesce(s.ssl, false) AS ssl
-    FROM pg_catalog.pg_stat_activity a
-    LEFT JOIN pg_catalog.pg_stat_ssl s ON s.pid = a.pid
-   WHERE a.backend_type = 'client backend' AND a.usename IS NOT NULL
-     AND a.application_name <> 'pgposture'
+         pg_catalog.pg_get_userbyid(a.usesysid)::text AS role, a.application_name,
+         pg_catalog.host(a.client_addr) AS client_addr, coalesce(a.ssl, false) AS ssl
+    FROM pg_catalog.pg_stat_get_activity(NULL) AS a
+   WHERE a.backend_type = 'client backend' AND a.application_name <> 'pgposture'
 )
 SELECT 'server' AS kind, pg_catalog.current_setting('password_encryption') AS a,
        )SQL" +
@@ -53,11 +54,9 @@ SELECT 'role', r.rolname::text,
   FROM pg_catalog.pg_roles r
  WHERE r.rolname !~ '^pg_'
 UNION ALL
-SELECT 'member', m.rolname::text, g.rolname::text, NULL
+SELECT 'member', pg_catalog.pg_get_userbyid(am.member)::text, pg_catalog.pg_get_userbyid(am.roleid)::text, NULL
   FROM pg_catalog.pg_auth_members am
-  JOIN pg_catalog.pg_roles m ON m.oid = am.member
-  JOIN pg_catalog.pg_roles g ON g.oid = am.roleid
- WHERE m.rolname !~ '^pg_'
+ WHERE pg_catalog.pg_get_userbyid(am.member) !~ '^pg_'
 UNION ALL
 SELECT 'setting', r.rolname::text, coalesce(d.datname::text, ''), cfg
   FROM pg_catalog.pg_db_role_setting s
