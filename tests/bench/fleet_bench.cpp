@@ -163,7 +163,7 @@ void PrintFigures(const std::vector<Figures>& all, int sweeps) {
 int main(int argc, char** argv) {
   CLI::App app("pgposture fleet benchmark: sweeps of 1, 10, 100 and 1,000 databases");
   int max_databases = 1000;
-  int sweeps = 3;
+  int sweeps = 10;
   app.add_option("--max-databases", max_databases, "Stop after this many databases (1, 10, 100 or 1000)")
       ->check(CLI::Range(1, 1000));
   app.add_option("--sweeps", sweeps, "Warm sweeps measured per size")->check(CLI::Range(1, 20));
